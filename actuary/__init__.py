@@ -1,0 +1,13 @@
+"""actuary: stochastic budget drafting and rate setting for a provincial work-injury fund.
+
+The package serves the Jilin provincial work-injury insurance fund (工伤保险基金, 省级统收统支,
+吉政发〔2020〕20号): dated policy parameters, a benefit calculator, data loaders, stochastic
+economic and claims models, a fund projection engine, the annual budget draft, contribution-rate
+scenarios under 以支定收、收支平衡, a third-party review pack and budget execution monitoring.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]
