@@ -125,3 +125,28 @@ INTERNAL_FLOW_CODES: Final[tuple[str, ...]] = (
     "subsidy_to_lower",
     "remittance_to_higher",
 )
+
+#: Benefit items of claim-level payments (fund-paid) and the budget item each belongs to
+#: (财社〔2017〕144号 art. 30, FACTS.md §7.2).
+BENEFIT_ITEM_GROUP: Final[dict[str, str]] = {
+    "medical_costs": "medical_benefits",
+    "hospital_meal": "medical_benefits",
+    "disability_lump_sum": "disability_benefits",
+    "disability_allowance": "disability_benefits",
+    "nursing_care": "disability_benefits",
+    "medical_lump_sum": "disability_benefits",
+    "pension_topup": "disability_benefits",
+    "funeral_grant": "death_benefits",
+    "survivor_pension": "death_benefits",
+    "death_lump_sum": "death_benefits",
+    "appraisal_fee": "appraisal",
+}
+BENEFIT_ITEMS: Final[tuple[str, ...]] = tuple(BENEFIT_ITEM_GROUP)
+
+#: Long-term benefit types of the beneficiary stock.
+BENEFIT_TYPES: Final[tuple[str, ...]] = (
+    "disability_allowance",
+    "nursing_care",
+    "survivor_pension",
+    "pension_topup",
+)
