@@ -66,3 +66,25 @@ class KeepRate:
     def __call__(self, state: RateState) -> FloatArray:
         """Return this year's multipliers unchanged."""
         return state.multiplier.copy()
+
+
+#: Rule kinds a model file may name (``[rate_policy] rule = "<kind>"``) → factory taking the
+#: remaining keys of the table. The rate-scenario work registers more kinds here.
+RULES: dict[str, type] = {"keep": KeepRate}
+
+
+def rule_from_spec(spec: dict[str, object], *, file: str | None = None) -> RateRule:
+    """Build a rate rule from a model-file table such as ``{"rule": "phased_cut", ...}``."""
+    from actuary.errors import InputError
+
+    kind = spec.get("rule", "keep")
+    if not isinstance(kind, str) or kind not in RULES:
+        raise InputError(
+            f"unknown rate rule {kind!r}; known: {sorted(RULES)}", file=file, field="rate_policy.rule"
+        )
+    kwargs = {k: v for k, v in spec.items() if k != "rule"}
+    try:
+        rule: RateRule = RULES[kind](**kwargs)
+    except TypeError as exc:
+        raise InputError(f"bad settings for rule {kind!r}: {exc}", file=file, field="rate_policy") from None
+    return rule
