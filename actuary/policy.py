@@ -80,11 +80,15 @@ def rule_from_spec(spec: dict[str, object], *, file: str | None = None) -> RateR
     kind = spec.get("rule", "keep")
     if not isinstance(kind, str) or kind not in RULES:
         raise InputError(
-            f"unknown rate rule {kind!r}; known: {sorted(RULES)}", file=file, field="rate_policy.rule"
+            f"unknown rate rule {kind!r}; known: {sorted(RULES)}",
+            file=file,
+            field="rate_policy.rule",
         )
     kwargs = {k: v for k, v in spec.items() if k != "rule"}
     try:
         rule: RateRule = RULES[kind](**kwargs)
     except TypeError as exc:
-        raise InputError(f"bad settings for rule {kind!r}: {exc}", file=file, field="rate_policy") from None
+        raise InputError(
+            f"bad settings for rule {kind!r}: {exc}", file=file, field="rate_policy"
+        ) from None
     return rule
