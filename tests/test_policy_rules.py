@@ -141,5 +141,5 @@ def test_rule_from_spec_registry() -> None:
     ],
 )
 def test_rule_from_spec_bad_input(spec: dict[str, object]) -> None:
-    with pytest.raises(InputError, match="models/x.toml.*rate_policy"):
+    with pytest.raises(InputError, match=r"models/x\.toml.*rate_policy"):
         rule_from_spec(spec, file="models/x.toml")
