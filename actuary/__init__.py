@@ -10,4 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from actuary.benefits import assess, price_benefits
+from actuary.params import load_parameters
+from actuary.retirement import retirement_date
+
+__all__ = ["__version__", "assess", "load_parameters", "price_benefits", "retirement_date"]
