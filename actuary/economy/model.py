@@ -1,0 +1,569 @@
+r"""The economic and labour-market model: composition of the processes into one simulation.
+
+.. math::
+
+    W_t &= W_{t-1} e^{y^{w}_t}, \qquad E_t = E_{t-1} e^{y^{e}_t},
+    \qquad D_t = D_{t-1} e^{y^{d}_t} \quad\text{(growth system, provincial / national)}\\
+    w_{r,t} &= \tilde W_t\, \frac{e^{z_{r,t}}}{\sum_s \pi_{s,t} e^{z_{s,t}}},
+    \qquad z_{r,t} = z_{r,t-1} + d_{r,t} \quad\text{(regional wage relativities)}\\
+    e_{r,t} &= \tilde E_t\, \frac{e^{x_{r,t}}}{\sum_s e^{x_{s,t}}},
+    \qquad x_{r,t} = x_{r,t-1} + d^{e}_{r,t} \quad\text{(regional employment shares)}\\
+    \text{covered}_{r,k,t} &= c_{r,k,t}\; e_{r,t}\, \pi_{r,k}, \qquad
+    \text{payroll}_{r,k,t} = \text{covered}_{r,k,t}\; w_{r,t}\; \kappa_{r,k}\\
+    \text{collection}_{r,t} &= \operatorname{expit}(m_r + u_{r,t})
+
+where :math:`y` is the growth system (:class:`~actuary.economy.processes.GrowthSystem`), the
+deviations :math:`d, d^e, u` are pooled AR(1) panels
+(:class:`~actuary.economy.processes.PanelAR`), :math:`c` the coverage process
+(:class:`~actuary.economy.processes.CoverageProcess`), :math:`\pi_{r,k}` the industry-class
+share of a region's employment (taken as the class mix of covered workers in the base year:
+employment by class is not in the data), :math:`\kappa_{r,k}` the class wage relativity (payroll
+per covered worker ÷ regional average wage, base-year exposure), :math:`\tilde W_t` the
+employment-weighted mean of the regional wages grown at the provincial rate and
+:math:`\tilde E_t` the sum of regional employment grown at the provincial rate. The simulation
+starts from the observed values of the last history year.
+
+Examples
+--------
+>>> from actuary.economy import EconomyModel, EconomySpec
+>>> res = EconomyModel(EconomySpec()).fit(data)                       # doctest: +SKIP
+>>> ds = res.simulate(range(2026, 2029), 1000, np.random.default_rng(1))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import special
+
+from actuary import dims
+from actuary.economy.history import EconomyHistory, history_from
+from actuary.economy.processes import (
+    GROWTH_SERIES,
+    CoverageParams,
+    CoverageProcess,
+    CoverageResults,
+    FloatArray,
+    GrowthSystem,
+    GrowthSystemResults,
+    PanelAR,
+    PanelARParams,
+    PanelARResults,
+    simulate_growth,
+    to_internal,
+    to_published,
+)
+from actuary.errors import InputError
+from actuary.rng import BLOCK_SIZE, generator, path_blocks
+from actuary.spec.assumptions import Override
+
+UNITS: dict[str, str] = {
+    "avg_wage": "yuan/year",
+    "avg_wage_province": "yuan/year",
+    "wage_growth": "fraction/year",
+    "employment": "persons",
+    "employment_province": "persons",
+    "employment_growth": "fraction/year",
+    "coverage_rate": "fraction",
+    "covered_workers": "persons",
+    "covered_payroll": "yuan/year",
+    "collection_rate": "fraction",
+    "cpi_growth": "fraction/year",
+    "deposit_rate": "fraction/year",
+    "national_disposable_income": "yuan/year",
+    "disposable_income_growth": "fraction/year",
+}
+
+#: Targets a pin (Override with a year) may name: the growth series and the collection rate.
+PIN_TARGETS = (*GROWTH_SERIES, "collection_rate")
+
+
+@dataclass(frozen=True)
+class EconomySpec:
+    """Specification of the economy model (from ``models/assumptions/economy.toml``).
+
+    Parameters
+    ----------
+    form
+        Growth-system form: ``"auto"`` (BIC + residual check), ``"ar"`` or ``"var1"``.
+    max_ar_order
+        Largest AR order per series in the ``"ar"`` form.
+    parameter_uncertainty
+        Draw parameters per path from their estimated distribution.
+    volatility_scale
+        Multiplies every process-noise standard deviation (0 = deterministic paths).
+    coverage_target
+        Planned coverage target: ``None`` (fitted saturation level), a fraction, or a mapping
+        keyed by region code or by industry class (``"1"`` … ``"8"``).
+    coverage_speed
+        Uptake speed (share of the remaining gap closed per year); ``None`` = fitted.
+    collection_long_run
+        Long-run collection rate: ``None`` (each region's historical logit mean), a fraction or a
+        mapping by region code.
+    deposit_rate_floor
+        Lower bound applied to the published deposit rate.
+    history_first_year
+        First history year used in the fits (``None``: all).
+    adjustments
+        Judgement overrides from the assumption file (parameter replacements and path pins).
+    """
+
+    form: str = "auto"
+    max_ar_order: int = 1
+    parameter_uncertainty: bool = True
+    volatility_scale: float = 1.0
+    coverage_target: float | Mapping[str, float] | None = None
+    coverage_speed: float | None = None
+    collection_long_run: float | Mapping[str, float] | None = None
+    deposit_rate_floor: float = 0.0
+    history_first_year: int | None = None
+    adjustments: tuple[Override, ...] = ()
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class EconomyBase:
+    """Observed state in the base (last history) year."""
+
+    base_year: int
+    regions: tuple[str, ...]
+    classes: tuple[int, ...]
+    avg_wage_province: float
+    employment_province: float
+    disposable_income: float
+    avg_wage_region: FloatArray  # (R,)
+    employment_region: FloatArray  # (R,)
+    class_share: FloatArray  # (R, K), rows sum to 1
+    coverage: FloatArray  # (R, K)
+    wage_relativity: FloatArray  # (R, K)
+    collection_rate: FloatArray  # (R,)
+
+
+@dataclass(frozen=True)
+class EconomyParams:
+    """All parameters and start states: what ``EconomyModel.fix`` needs, no data."""
+
+    growth: GrowthSystemResults
+    regional_wage: PanelARResults
+    regional_employment: PanelARResults
+    coverage: CoverageResults
+    collection: PanelARResults
+    collection_mean: FloatArray  # (R,) long-run logit level m_r
+    base: EconomyBase
+
+
+def _normalise_target(target: str) -> str:
+    for pre in ("assumptions.economy.", "economy."):
+        if target.startswith(pre):
+            return target[len(pre):]
+    return target
+
+
+def _by_region_or_class(
+    value: float | Mapping[str, float], regions: Sequence[str], classes: Sequence[int], what: str,
+    file: str | None = None,
+) -> FloatArray:
+    """Expand a scalar / by-region / by-class value to an (R, K) array."""
+    out = np.empty((len(regions), len(classes)))
+    if isinstance(value, Mapping):
+        keys = {str(k) for k in value}
+        if keys <= {str(c) for c in classes}:
+            for j, c in enumerate(classes):
+                out[:, j] = float(value.get(str(c), np.nan))  # type: ignore[arg-type]
+        elif keys <= set(regions):
+            for i, r in enumerate(regions):
+                out[i, :] = float(value.get(r, np.nan))
+        else:
+            raise InputError("keys must be all region codes or all industry classes 1-8",
+                             file=file, field=what)
+        if np.isnan(out).any():
+            raise InputError("a value is needed for every region (or every class)",
+                             file=file, field=what)
+    else:
+        out[:] = float(value)
+    if (out < 0).any() or (out > 1).any():
+        raise InputError("must be a fraction in [0, 1]", file=file, field=what)
+    return out
+
+
+class EconomyModel:
+    """Economic and labour-market model (see the module docstring for the equations)."""
+
+    def __init__(self, spec: EconomySpec | None = None) -> None:
+        self.spec = spec or EconomySpec()
+
+    @classmethod
+    def from_assumptions(cls, assumptions: Any) -> EconomyModel:
+        """Build from an :class:`actuary.spec.AssumptionFile` (``assumptions/economy.toml``)."""
+        from actuary.economy.assumptions import spec_from_assumptions
+
+        return cls(spec_from_assumptions(assumptions))
+
+    # -- fixing ---------------------------------------------------------------------------
+    def fix(self, params: EconomyParams) -> EconomyResults:
+        """Results from prescribed parameters (no data needed)."""
+        return EconomyResults(spec=self.spec, params=params, source="fixed").with_overrides(
+            [o for o in self.spec.adjustments if o.year is None]
+        )
+
+    # -- fitting --------------------------------------------------------------------------
+    def fit(self, data: Any) -> EconomyResults:
+        """Fit every process to a :class:`ProvinceData` (or an :class:`EconomyHistory`)."""
+        h = data if isinstance(data, EconomyHistory) else history_from(data)
+        if self.spec.history_first_year is not None:
+            h = h.since(self.spec.history_first_year)
+        spec = self.spec
+        growth = GrowthSystem(spec.form, spec.max_ar_order).fit(h.growth_frame())
+        wage_dev = PanelAR("regional_wage").fit(h.regional_wage_deviation())
+        emp_dev = PanelAR("regional_employment").fit(h.regional_employment_deviation())
+        base = h.base()
+        cov_hist = h.regional_coverage()
+        if spec.coverage_target is not None:
+            tgt = _by_region_or_class(spec.coverage_target, base.regions, base.classes,
+                                      "coverage.target", spec.source_file or None)
+        else:
+            tgt = None
+        cov = CoverageProcess().fit(cov_hist, base.coverage.ravel(), None, spec.coverage_speed)
+        target = np.maximum(tgt.ravel() if tgt is not None else
+                            np.full(base.coverage.size, cov.params.fitted_saturation or 1.0),
+                            base.coverage.ravel())
+        cov = replace(cov, params=replace(cov.params, target=target))
+        logit_col = special.logit(h.collection_rates())
+        if spec.collection_long_run is None:
+            m = logit_col.mean(axis=0).to_numpy(np.float64)
+        else:
+            m = special.logit(_by_region_or_class(spec.collection_long_run, base.regions, (1,),
+                                                  "collection.long_run_mean",
+                                                  spec.source_file or None)[:, 0])
+        col = PanelAR("collection").fit(logit_col - m)
+        params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base)
+        res = EconomyResults(spec=spec, params=params, source="fitted", history=h)
+        return res.with_overrides([o for o in spec.adjustments if o.year is None])
+
+
+@dataclass(frozen=True)
+class EconomyResults:
+    """Fitted or prescribed economy model: ``params``, ``summary()``, ``simulate()``."""
+
+    spec: EconomySpec
+    params: EconomyParams
+    source: str = "fixed"
+    overrides: tuple[Override, ...] = ()
+    history: EconomyHistory | None = field(default=None, repr=False)
+
+    # -- parameters -------------------------------------------------------------------------
+    def param_table(self) -> pd.Series:
+        """Flat table of the overridable scalar parameters (published scale for means)."""
+        p = self.params
+        g = p.growth.params
+        out: dict[str, float] = {}
+        for i, n in enumerate(g.names):
+            out[f"{n}.mean"] = float(to_published(n, g.mean[i]))
+            out[f"{n}.ar1"] = float(g.ar[i, i])
+            out[f"{n}.sigma"] = float(np.sqrt(g.cov[i, i]))
+        for key, pr in (("regional_wage", p.regional_wage), ("regional_employment",
+                                                             p.regional_employment),
+                        ("collection", p.collection)):
+            out[f"{key}.ar1"] = pr.params.ar1
+            out[f"{key}.sigma"] = pr.params.sigma
+        out["coverage.speed"] = p.coverage.params.speed
+        out["coverage.sigma"] = p.coverage.params.sigma
+        out["coverage.rho"] = p.coverage.params.rho
+        out["coverage.target"] = float(np.mean(p.coverage.params.target))
+        out["collection.long_run_mean"] = float(np.mean(special.expit(p.collection_mean)))
+        return pd.Series(out, name="value")
+
+    def with_overrides(self, overrides: Iterable[Override]) -> EconomyResults:
+        """A new results value with parameter overrides applied (pins are kept for simulate)."""
+        p = self.params
+        applied = list(self.overrides)
+        for o in overrides:
+            t = _normalise_target(o.target)
+            if o.year is not None:
+                if t not in PIN_TARGETS:
+                    raise InputError(
+                        f"cannot pin '{o.target}'; pinnable: {', '.join(PIN_TARGETS)}",
+                        file=o.origin or None, field=o.target)
+                applied.append(replace(o, target=t))
+                continue
+            p = _apply_param_override(p, t, o)
+            applied.append(replace(o, target=t))
+        return replace(self, params=p, overrides=tuple(applied))
+
+    def summary(self) -> str:
+        """Text summary: model form, parameters, diagnostics, overrides."""
+        p = self.params
+        lines = [
+            f"EconomyResults ({self.source}); base year {p.base.base_year}; "
+            f"{len(p.base.regions)} regions x {len(p.base.classes)} classes; parameter "
+            f"uncertainty {'on' if self.spec.parameter_uncertainty else 'off'}; volatility "
+            f"scale {self.spec.volatility_scale}",
+            p.growth.summary(),
+            p.regional_wage.summary(),
+            p.regional_employment.summary(),
+            p.coverage.summary(),
+            p.collection.summary(),
+        ]
+        if self.overrides:
+            lines.append("overrides (qualitative adjustments):")
+            for o in self.overrides:
+                yr = f" in {o.year}" if o.year is not None else ""
+                lines.append(f"  {o.target}{yr} = {o.value}  ({o.reason})")
+        return "\n".join(lines)
+
+    # -- simulation -------------------------------------------------------------------------
+    def simulate(
+        self,
+        years: Iterable[int],
+        n_paths: int,
+        rng: np.random.Generator,
+        overrides: Iterable[Override] = (),
+        *,
+        path_start: int = 0,
+    ) -> xr.Dataset:
+        """Simulate ``n_paths`` paths over ``years`` (consecutive, after the base year).
+
+        Returns the ARCHITECTURE "Economy" Dataset (dims ``path``, ``year``, ``region``,
+        ``industry_class``; units in each variable's ``attrs["units"]``; the applied overrides as
+        JSON in ``ds.attrs["overrides"]``).
+        """
+        years = [int(y) for y in years]
+        res = self.with_overrides(overrides) if overrides else self
+        return res._simulate(years, n_paths, rng, path_start)
+
+    def _simulate(self, years: list[int], n: int, rng: np.random.Generator,
+                  path_start: int) -> xr.Dataset:
+        p = self.params
+        b = p.base
+        spec = self.spec
+        if not years:
+            raise InputError("no projection years requested", field="years")
+        if years[0] <= b.base_year or years != list(range(years[0], years[0] + len(years))):
+            raise InputError(
+                f"projection years must be consecutive and after the base year {b.base_year}",
+                field="years")
+        sim_years = list(range(b.base_year + 1, years[-1] + 1))
+        ny = len(sim_years)
+        unc = spec.parameter_uncertainty
+        vol = spec.volatility_scale
+        pins = {(o.target, int(o.year)): o.value for o in self.overrides if o.year is not None}
+        growth_pins = {k: float(v) for k, v in pins.items() if k[0] in GROWTH_SERIES}
+        # 1. growth system
+        g = p.growth
+        mean, ar, chol = g.draw_parameters(n, rng, unc)
+        y = simulate_growth(g.params.names, g.initial, mean, ar, chol, ny, rng, vol,
+                            growth_pins, sim_years)
+        names = list(g.params.names)
+
+        def series(name: str) -> FloatArray:
+            return y[:, :, names.index(name)]
+
+        wage_idx = np.exp(np.cumsum(series("wage_growth"), axis=1))  # W_t / W_T
+        emp_idx = np.exp(np.cumsum(series("employment_growth"), axis=1))
+        inc_idx = np.exp(np.cumsum(series("disposable_income_growth"), axis=1))
+        # 2. regional deviations (wages, employment shares)
+        dw = p.regional_wage.simulate(sim_years, n, rng, uncertainty=unc, volatility_scale=vol)
+        de = p.regional_employment.simulate(sim_years, n, rng, uncertainty=unc,
+                                            volatility_scale=vol)
+        emp_total_T = float(b.employment_region.sum())
+        share0 = b.employment_region / emp_total_T
+        xs = np.log(share0)[None, None] + np.cumsum(de, axis=1)
+        shares = np.exp(xs)
+        shares /= shares.sum(axis=2, keepdims=True)
+        employment = emp_total_T * emp_idx[:, :, None] * shares  # (n, ny, R)
+        w_tilde_T = float(share0 @ b.avg_wage_region)
+        rel0 = b.avg_wage_region / w_tilde_T
+        rel = rel0[None, None] * np.exp(np.cumsum(dw, axis=1))
+        rel /= (shares * rel).sum(axis=2, keepdims=True)
+        avg_wage = w_tilde_T * wage_idx[:, :, None] * rel  # (n, ny, R)
+        # 3. coverage
+        cov = p.coverage
+        lsp = cov.draw_parameters(n, rng, unc)
+        c = np.broadcast_to(cov.initial, (n, cov.initial.size)).copy()
+        nr, nk = b.coverage.shape
+        coverage = np.empty((n, ny, nr, nk))
+        for t in range(ny):
+            c = cov.step(c, lsp, rng, vol)
+            coverage[:, t] = c.reshape(n, nr, nk)
+        covered = coverage * employment[:, :, :, None] * b.class_share[None, None]
+        payroll = covered * avg_wage[:, :, :, None] * b.wage_relativity[None, None]
+        # 4. collection rate
+        col_pins: dict[int, FloatArray] = {}
+        for (tgt, yr), val in pins.items():
+            if tgt == "collection_rate" and yr in sim_years:
+                v = _by_region_or_class(val, b.regions, (1,), "collection_rate")[:, 0]
+                col_pins[sim_years.index(yr)] = special.logit(v) - p.collection_mean
+        u = p.collection.simulate(sim_years, n, rng, uncertainty=unc, volatility_scale=vol,
+                                  pins=col_pins)
+        logit_c = p.collection_mean[None, None] + u
+        collection = special.expit(logit_c)
+        dep = np.maximum(series("deposit_rate"), spec.deposit_rate_floor)
+        sel = slice(sim_years.index(years[0]), None)
+        path = np.arange(path_start, path_start + n)
+        coords = {
+            dims.PATH: path,
+            dims.YEAR: np.asarray(years),
+            dims.REGION: list(b.regions),
+            dims.INDUSTRY: list(b.classes),
+        }
+        py = (dims.PATH, dims.YEAR)
+        pyr = (*py, dims.REGION)
+        pyrk = (*pyr, dims.INDUSTRY)
+        data = {
+            "avg_wage": (pyr, avg_wage[:, sel]),
+            "avg_wage_province": (py, b.avg_wage_province * wage_idx[:, sel]),
+            "wage_growth": (py, to_published("wage_growth", series("wage_growth"))[:, sel]),
+            "employment": (pyr, employment[:, sel]),
+            "employment_province": (py, b.employment_province * emp_idx[:, sel]),
+            "employment_growth": (py, np.expm1(series("employment_growth"))[:, sel]),
+            "coverage_rate": (pyrk, coverage[:, sel]),
+            "covered_workers": (pyrk, covered[:, sel]),
+            "covered_payroll": (pyrk, payroll[:, sel]),
+            "collection_rate": (pyr, collection[:, sel]),
+            "cpi_growth": (py, series("cpi_growth")[:, sel]),
+            "deposit_rate": (py, dep[:, sel]),
+            "national_disposable_income": (py, b.disposable_income * inc_idx[:, sel]),
+            "disposable_income_growth": (py, np.expm1(series("disposable_income_growth"))[:, sel]),
+        }
+        ds = xr.Dataset(
+            {k: xr.Variable(d, v, attrs={"units": UNITS[k]}) for k, (d, v) in data.items()},
+            coords=coords,
+        )
+        ds.attrs.update(self.attrs())
+        return ds
+
+    def attrs(self) -> dict[str, Any]:
+        """Dataset attributes: provenance of the simulation (JSON strings for netCDF)."""
+        return {
+            "model": "actuary.economy.EconomyModel",
+            "source": self.source,
+            "base_year": self.params.base.base_year,
+            "growth_form": self.params.growth.params.form,
+            "parameter_uncertainty": int(self.spec.parameter_uncertainty),
+            "volatility_scale": float(self.spec.volatility_scale),
+            "overrides": json.dumps([
+                {"target": o.target, "value": o.value, "year": o.year, "reason": o.reason,
+                 "origin": o.origin} for o in self.overrides
+            ], ensure_ascii=False, default=str),
+        }
+
+    def without_fit_objects(self) -> EconomyResults:
+        """A light copy (no statsmodels result objects, no history) for sending to workers."""
+        g = replace(self.params.growth, fit_results={}, residuals=None)
+        return replace(self, params=replace(self.params, growth=g), history=None)
+
+
+def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParams:
+    """Replace one named parameter (see :meth:`EconomyResults.param_table` for the names)."""
+    try:
+        head, _, tail = t.rpartition(".")
+        if head in GROWTH_SERIES:
+            gp = p.growth.params
+            i = gp.index(head)
+            if tail == "mean":
+                mean = gp.mean.copy()
+                mean[i] = float(to_internal(head, float(o.value)))
+                gp = replace(gp, mean=mean)
+            elif tail == "ar1":
+                ar = gp.ar.copy()
+                ar[i, i] = float(o.value)
+                gp = replace(gp, ar=ar)
+            elif tail == "sigma":
+                sd = np.sqrt(np.diag(gp.cov)).copy()
+                new = float(o.value)
+                scale = np.ones_like(sd)
+                scale[i] = new / sd[i] if sd[i] > 0 else 0.0
+                cov = gp.cov * np.outer(scale, scale)
+                if sd[i] == 0:
+                    cov[i, i] = new**2
+                gp = replace(gp, cov=cov)
+            else:
+                raise KeyError(t)
+            return replace(p, growth=replace(p.growth, params=gp))
+        if head in ("regional_wage", "regional_employment", "collection") and tail in (
+            "ar1", "sigma"
+        ):
+            pr: PanelARResults = getattr(p, head)
+            new_p: PanelARParams = replace(pr.params, **{tail: float(o.value)})
+            new_r = replace(pr, params=new_p)
+            if head == "regional_wage":
+                return replace(p, regional_wage=new_r)
+            if head == "regional_employment":
+                return replace(p, regional_employment=new_r)
+            return replace(p, collection=new_r)
+        if t == "collection.long_run_mean":
+            m = special.logit(_by_region_or_class(o.value, p.base.regions, (1,), t,
+                                                  o.origin or None)[:, 0])
+            return replace(p, collection_mean=np.asarray(m))
+        if head == "coverage" and tail in ("speed", "sigma", "rho", "target"):
+            cp: CoverageParams = p.coverage.params
+            if tail == "target":
+                tgt = _by_region_or_class(o.value, p.base.regions, p.base.classes, t,
+                                          o.origin or None).ravel()
+                cp = replace(cp, target=np.maximum(tgt, p.coverage.initial))
+            else:
+                v = float(o.value)
+                if tail == "speed":
+                    if not 0.0 < v < 1.0:
+                        raise InputError("coverage speed must be in (0, 1)",
+                                         file=o.origin or None, field=o.target)
+                    cp = replace(cp, speed=v, speed_logit_se=cp.speed_logit_se)
+                elif tail == "sigma":
+                    cp = replace(cp, sigma=v)
+                else:
+                    cp = replace(cp, rho=float(np.clip(v, 0.0, 1.0)))
+            return replace(p, coverage=replace(p.coverage, params=cp))
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"bad override value {o.value!r}: {exc}", file=o.origin or None,
+                         field=o.target) from None
+    raise InputError("override targets an unknown economy parameter", file=o.origin or None,
+                     field=o.target)
+
+
+# ---------------------------------------------------------------------------------------------
+# Block simulation (reproducible at any number of workers)
+# ---------------------------------------------------------------------------------------------
+
+
+def _simulate_block(args: tuple[EconomyResults, list[int], int, int, int, int]) -> xr.Dataset:
+    res, years, seed, index, start, size = args
+    return res._simulate(years, size, generator(seed, index, "economy"), start)
+
+
+def simulate_blocks(
+    results: EconomyResults,
+    years: Iterable[int],
+    n_paths: int,
+    seed: int,
+    overrides: Iterable[Override] = (),
+    *,
+    workers: int = 1,
+    chunksize: int = 1,
+    block_size: int = BLOCK_SIZE,
+) -> xr.Dataset:
+    """Simulate ``n_paths`` in fixed blocks (``actuary.rng``), optionally in a process pool.
+
+    Block ``b`` uses ``generator(seed, b, "economy")`` and covers paths ``[b·1000, …)``, so the
+    result does not depend on ``workers`` or ``chunksize`` (blocks per task).
+    """
+    res = (results.with_overrides(overrides) if overrides else results).without_fit_objects()
+    yrs = [int(y) for y in years]
+    tasks = [(res, yrs, seed, b.index, b.start, b.size) for b in path_blocks(n_paths, block_size)]
+    if workers <= 1 or len(tasks) == 1:
+        parts = [_simulate_block(t) for t in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            parts = list(ex.map(_simulate_block, tasks, chunksize=chunksize))
+    ds = xr.concat(parts, dim=dims.PATH) if len(parts) > 1 else parts[0]
+    ds.attrs.update(res.attrs())
+    ds.attrs["seed"] = seed
+    return ds

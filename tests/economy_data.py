@@ -1,0 +1,60 @@
+"""Small hand-built province history for the economy tests (not the embedded data).
+
+Series are generated from a known process with a fixed seed so the tests do not depend on the
+data engineer's files; shapes follow the ARCHITECTURE data-folder contract.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from actuary.dims import INDUSTRY_CLASSES, REGION_CODES
+
+
+def province_frames(
+    seed: int = 3, first: int = 2010, last: int = 2025, n_regions: int = 12
+) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    years = np.arange(first, last + 1)
+    n = len(years)
+    g = np.empty(n)
+    g[0] = 0.10
+    for t in range(1, n):
+        g[t] = 0.07 + 0.5 * (g[t - 1] - 0.07) + 0.015 * rng.standard_normal()
+    wage = 35000 * np.exp(np.cumsum(g))
+    emp = 8.0e6 * np.exp(np.cumsum(0.005 + 0.01 * rng.standard_normal(n)))
+    cpi = 0.02 + 0.008 * rng.standard_normal(n)
+    dep = np.clip(0.03 - 0.0013 * np.arange(n) + 0.002 * rng.standard_normal(n), 0.005, None)
+    inc = 19000 * np.exp(np.cumsum(0.07 + 0.01 * rng.standard_normal(n)))
+    economy = pd.DataFrame({"year": years, "avg_wage": wage, "employment": emp,
+                            "cpi_growth": cpi, "deposit_rate": dep,
+                            "national_disposable_income": inc})
+    regions = list(REGION_CODES[:n_regions])
+    share = rng.dirichlet(np.full(len(regions), 5.0))
+    rel = np.exp(0.1 * rng.standard_normal(len(regions)))
+    rows = []
+    xrows = []
+    cov0 = rng.uniform(0.3, 0.5, len(regions))
+    for t, y in enumerate(years):
+        s = share * np.exp(0.02 * rng.standard_normal(len(regions)))
+        s /= s.sum()
+        r = rel * np.exp(0.02 * rng.standard_normal(len(regions)))
+        r /= (s * r).sum()
+        for i, reg in enumerate(regions):
+            e_r = emp[t] * s[i]
+            w_r = wage[t] * r[i]
+            rows.append({"year": y, "region": reg, "avg_wage": w_r, "employment": e_r})
+            cov = 0.85 - (0.85 - cov0[i]) * 0.85**t + 0.005 * rng.standard_normal()
+            mix = np.linspace(1.0, 0.3, len(INDUSTRY_CLASSES))
+            mix /= mix.sum()
+            for j, k in enumerate(INDUSTRY_CLASSES):
+                cw = cov * e_r * mix[j]
+                pay = cw * w_r * (0.8 + 0.05 * k)
+                due = pay * 0.004 * k
+                col = due * (0.95 + 0.02 * np.tanh(rng.standard_normal()))
+                xrows.append({"year": y, "region": reg, "industry_class": k,
+                              "covered_workers": cw, "covered_payroll": pay,
+                              "contributions_due": due, "contributions_collected": col})
+    return {"economy": economy, "economy_region": pd.DataFrame(rows),
+            "exposure": pd.DataFrame(xrows)}
