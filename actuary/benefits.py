@@ -134,7 +134,7 @@ def _lookup(
             f"no value in force on {when}; the first value starts {param.first_date.isoformat()}",
             file=param.file or None,
             field=param.name,
-            rows=[int(i) + 1 for i in bad],
+            rows=[int(i) + 1 for i in bad] if dates.size > 1 else None,
         )
     sample = np.asarray(pick(param.values[0].value))
     out = np.zeros(dates.shape + sample.shape, dtype=dtype)
@@ -900,7 +900,9 @@ def assess(
             parameters=p,
         )
     except ParameterError as exc:
-        raise InputError(f"{exc}", file=c.file, field="event_date") from None
+        raise InputError(
+            f"{exc.rule} (policy parameter '{exc.field}')", file=c.file, field="event_date"
+        ) from None
     ret = _as_date(r.retirement_date[0])
     lines = []
     for item in BENEFIT_ITEMS:
