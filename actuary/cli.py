@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = args_list[0] if args_list and args_list[0] in COMMANDS else None
     parser = _build_parser(verb)
     args = parser.parse_args(args_list)
+    args.argv = args_list  # recorded in output manifests (actuary.manifest)
     module = importlib.import_module(f"actuary.commands.{COMMANDS[args.command][0]}")
     try:
         code: int = module.run(args)
