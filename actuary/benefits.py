@@ -122,11 +122,21 @@ _NAT = np.datetime64("NaT", "D")
 # vectorised parameter look-up
 # --------------------------------------------------------------------------------------
 def _lookup(
-    param: Parameter, dates: DateArray, pick: Callable[[Any], Any], dtype: Any = np.float64
+    param: Parameter,
+    dates: DateArray,
+    pick: Callable[[Any], Any],
+    dtype: Any = np.float64,
+    index: IntArray | None = None,
 ) -> npt.NDArray[Any]:
-    """Evaluate ``pick(value in force)`` on every date (vectorised; loops over entries only)."""
-    first = np.datetime64(param.first_date.isoformat(), "D")
-    early = dates < first
+    """Evaluate ``pick(value in force)`` on every date, vectorised.
+
+    The entry in force on each date is found with one ``searchsorted`` over the entries' start
+    dates; ``pick`` turns an entry's value into a number or a row (then ``index`` selects the
+    element of the row for each case, e.g. the outcome code). Raises before the first date.
+    """
+    starts = np.array([e.start.isoformat() for e in param.values], dtype="datetime64[D]")
+    entry = np.searchsorted(starts, dates, side="right") - 1
+    early = entry < 0
     if early.any():
         bad = np.flatnonzero(early.ravel())
         when = str(dates.ravel()[bad[0]])
@@ -136,15 +146,10 @@ def _lookup(
             field=param.name,
             rows=[int(i) + 1 for i in bad] if dates.size > 1 else None,
         )
-    sample = np.asarray(pick(param.values[0].value))
-    out = np.zeros(dates.shape + sample.shape, dtype=dtype)
-    for k, entry in enumerate(param.values):
-        sel = dates >= np.datetime64(entry.start.isoformat(), "D")
-        if k + 1 < len(param.values):
-            sel &= dates < np.datetime64(param.values[k + 1].start.isoformat(), "D")
-        if sel.any():
-            out[sel] = np.asarray(pick(entry.value), dtype=dtype)
-    return out
+    table = np.array([pick(e.value) for e in param.values], dtype=dtype)
+    if index is None:
+        return table[entry]
+    return table[entry, index]
 
 
 def _by_grade(table: Mapping[str, Any], default: Any = 0) -> list[Any]:
@@ -189,7 +194,15 @@ def outcome_code(outcome: Any) -> IntArray:
 def _nursing_code(nursing: Any) -> IntArray:
     arr = np.asarray(nursing)
     if arr.dtype.kind in "iu":
-        return arr.astype(np.int64)
+        codes = arr.astype(np.int64)
+        bad = (codes < 0) | (codes >= len(NURSING_LEVELS))
+        if bad.any():
+            raise InputError(
+                f"nursing codes must be 0..{len(NURSING_LEVELS) - 1}",
+                field="nursing",
+                rows=_rows(bad),
+            )
+        return codes
     flat = arr.ravel()
     out = np.full(flat.shape, -1, dtype=np.int64)
     for i, name in enumerate(NURSING_LEVELS):
@@ -382,32 +395,32 @@ def price_benefits(
 
     if is_grade.any():
         # 一次性伤残补助金 (arts 35-37)
-        months = _lookup(p["benefits.disability_lump_sum_months"], when, _by_grade)
-        m = np.take_along_axis(months, code[..., None], axis=-1)[..., 0]
+        m = _lookup(p["benefits.disability_lump_sum_months"], when, _by_grade, index=code)
         amount["disability_lump_sum"] = np.where(is_grade, m * w, 0.0)
 
         # 伤残津贴 (arts 35-36)
-        pct = _lookup(p["benefits.disability_allowance_pct"], when, _by_grade)
+        pct = _lookup(p["benefits.disability_allowance_pct"], when, _by_grade, index=code)
         payer = _lookup(
             p["benefits.disability_allowance_payer"],
             when,
             lambda v: [x == "fund" for x in _by_grade(v, "fund")],
             dtype=bool,
+            index=code,
         )
-        a = np.take_along_axis(pct, code[..., None], axis=-1)[..., 0] * w
+        a = pct * w
         due = grade14 | (grade56 & ~leaves & ~work)
         due &= when < ret
         amount["disability_allowance"] = np.where(due, a, 0.0)
-        fund["disability_allowance"] = np.take_along_axis(payer, code[..., None], axis=-1)[..., 0]
+        fund["disability_allowance"] = payer
         end["disability_allowance"] = np.where(due, ret, _NAT)
 
         # 生活护理费 (art. 34)
-        npct = _lookup(
+        n = _lookup(
             p["benefits.nursing_care_pct"],
             when,
             lambda v: [0.0, *(v[k] for k in NURSING_LEVELS[1:])],
+            index=nurse,
         )
-        n = np.take_along_axis(npct, nurse[..., None], axis=-1)[..., 0]
         amount["nursing_care"] = np.where(is_grade & (nurse > 0), n * area, 0.0)
 
         # 一次性工伤医疗补助金 / 一次性伤残就业补助金 (arts 36-37, provincial schedule)
@@ -422,10 +435,9 @@ def price_benefits(
                 ("medical_lump_sum", "jilin.medical_lump_sum_months"),
                 ("employment_lump_sum", "jilin.employment_lump_sum_months"),
             ):
-                months = _lookup(p[name], when, _by_grade)
+                m = _lookup(p[name], when, _by_grade, index=code)
                 own = _lookup(p[name], when, lambda v: v.get("base") == "own_wage", dtype=bool)
                 base = np.where(own, w, area)
-                m = np.take_along_axis(months, code[..., None], axis=-1)[..., 0]
                 amount[item] = np.where(grade510 & leaves, m * base * factor, 0.0)
     fund["employment_lump_sum"] = np.zeros(shape, dtype=bool)
 
@@ -434,13 +446,12 @@ def price_benefits(
         fm = _lookup(p["benefits.funeral_grant_months"], when, lambda v: v)
         amount["funeral_grant"] = np.where(is_death, fm * area, 0.0)
         # 供养亲属抚恤金 (art. 39(2))
-        sp = _lookup(
-            p["benefits.survivor_pension_pct"],
-            when,
-            lambda v: [v["spouse"], v["other"], v["orphan_or_lone_elder_extra"]],
-        )
+        sp = p["benefits.survivor_pension_pct"]
+        spouse = _lookup(sp, when, lambda v: v["spouse"])
+        other = _lookup(sp, when, lambda v: v["other"])
+        extra = _lookup(sp, when, lambda v: v["orphan_or_lone_elder_extra"])
         cap = _lookup(p["benefits.survivor_pension_cap"], when, lambda v: v)
-        raw = (sp[..., 0] * n_sp + sp[..., 1] * n_ot + sp[..., 2] * n_ex) * w
+        raw = (spouse * n_sp + other * n_ot + extra * n_ex) * w
         amount["survivor_pension"] = np.where(is_death, np.minimum(raw, cap * w), 0.0)
         # 一次性工亡补助金 (art. 39(3))
         mult = _lookup(p["benefits.death_lump_sum_income_multiple"], when, lambda v: v)
