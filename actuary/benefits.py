@@ -919,6 +919,8 @@ def assess(
     for item in BENEFIT_ITEMS:
         amount = float(r.amount[item][0])
         applies = _applies(c, item)
+        if item == "disability_allowance" and ret is not None and c.event_date >= ret:
+            applies = False  # injured at/after the statutory retirement date
         refs = [_ref(p, n, c.event_date) for n in _ITEM_PARAMS[item]] if applies else []
         if applies and item == "death_lump_sum":
             refs.append(
@@ -989,6 +991,8 @@ def _note(c: Case, item: str, applies: bool, ret: dt.date | None) -> str:
             "employer-paid, only while the employer cannot arrange suitable work (art. 36(2)); "
             "shown to the retirement date"
         )
+    if item == "disability_allowance" and ret is not None and c.event_date >= ret:
+        return "not due: the event is on or after the statutory retirement date"
     if item == "disability_allowance" and g in (5, 6):
         return (
             "not due: worker leaves employment"

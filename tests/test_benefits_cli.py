@@ -65,6 +65,11 @@ BAD = [
     (GOOD + '[[dependants]]\nrelation = "spouse"\n', "dependants"),
     (GOOD.replace("event_date", "event_dat"), "event_dat"),
     ("outcome = \n", "TOML"),
+    (GOOD.replace("birth_date = 1980-03-15\n", ""), "birth_date"),
+    (GOOD.replace("leaves_employment = false", "leaves_employment = true"), "leaves_employment"),
+    (GOOD.replace("original_retirement_age = 60", "original_retirement_age = 55"), "original_ret"),
+    (GOOD.replace("area_avg_monthly_wage = 7200", "area_avg_monthly_wage = 0"), "area_avg"),
+    (GOOD.replace("birth_date = 1980-03-15", "birth_date = 2030-03-15"), "birth_date"),
 ]
 
 

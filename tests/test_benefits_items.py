@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from actuary.benefits import BENEFIT_ITEMS, assess, price_benefits
 from actuary.errors import InputError
@@ -286,3 +288,42 @@ def test_vectorised_core_matches_assess_on_many_cases() -> None:
         a = assess(c)
         for item in BENEFIT_ITEMS:
             assert a.line(item).amount == pytest.approx(float(r.amount[item][i])), (i, item)
+
+
+def test_no_allowance_when_injured_after_retirement_date() -> None:
+    # man born 1964-06-01 reached 60 on 2024-06-01 (before the reform); injury 2024-07-01
+    a = assess(
+        case(outcome="grade_2", birth_date=dt.date(1964, 6, 1), event_date=dt.date(2024, 7, 1))
+    )
+    assert not a.line("disability_allowance").applies
+    assert a.line("disability_allowance").amount == 0
+    assert a.line("disability_lump_sum").amount == pytest.approx(162_500)  # 25 × 6500
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    wage=st.floats(0, 100_000),
+    area=st.floats(1_000, 20_000),
+    n_spouse=st.integers(0, 1),
+    n_other=st.integers(0, 6),
+    n_extra=st.integers(0, 7),
+)
+def test_bounds_hold_for_any_wage(
+    wage: float, area: float, n_spouse: int, n_other: int, n_extra: int
+) -> None:
+    r = price_benefits(
+        ["death"],
+        [wage],
+        [area],
+        np.array(["2024-06-01"], dtype="datetime64[D]"),
+        n_spouse=n_spouse,
+        n_other=n_other,
+        n_orphan_or_lone_elder=min(n_extra, n_spouse + n_other),
+    )
+    w = float(r.wage_base[0])
+    # art. 64: 0.6 A ≤ W ≤ 3 A, and W = wage inside the bounds
+    assert 0.6 * area - 1e-9 <= w <= 3 * area + 1e-9
+    if 0.6 * area <= wage <= 3 * area:
+        assert w == pytest.approx(wage)
+    # art. 39(2): the pensions never exceed the deceased's wage
+    assert float(r.amount["survivor_pension"][0]) <= w + 1e-9
