@@ -58,3 +58,68 @@ def province_frames(
                               "contributions_due": due, "contributions_collected": col})
     return {"economy": economy, "economy_region": pd.DataFrame(rows),
             "exposure": pd.DataFrame(xrows)}
+
+
+def fixed_params(
+    *,
+    mean: tuple[float, ...] = (0.06, 0.005, 0.02, 0.015, 0.05),
+    ar1: tuple[float, ...] = (0.5, 0.0, 0.3, 0.9, 0.2),
+    sigma: tuple[float, ...] = (0.02, 0.01, 0.008, 0.002, 0.01),
+    corr: float = 0.3,
+    initial: tuple[float, ...] = (0.04, -0.01, 0.01, 0.012, 0.045),
+    coverage_target: float = 0.9,
+    coverage_speed: float = 0.2,
+    coverage_sigma: float = 0.3,
+    coverage_rho: float = 0.4,
+    n_regions: int = 3,
+    n_classes: int = 8,
+    seed: int = 0,
+):  # type: ignore[no-untyped-def]
+    """Prescribed EconomyParams for tests (internal scale: log growth for flagged series).
+
+    ``mean`` and ``initial`` are given on the internal scale (log growth for wage, employment and
+    disposable income; plain fraction for CPI and deposit rate).
+    """
+    from actuary.economy.model import EconomyBase, EconomyParams
+    from actuary.economy.processes import (
+        GROWTH_SERIES,
+        CoverageParams,
+        CoverageProcess,
+        GrowthSystem,
+        GrowthSystemParams,
+        PanelAR,
+        PanelARParams,
+    )
+
+    rng = np.random.default_rng(seed)
+    k = len(GROWTH_SERIES)
+    sd = np.asarray(sigma)
+    cm = np.full((k, k), corr)
+    np.fill_diagonal(cm, 1.0)
+    gp = GrowthSystemParams(tuple(GROWTH_SERIES), np.asarray(mean, dtype=float),
+                            np.diag(ar1).astype(float), cm * np.outer(sd, sd), "ar")
+    growth = GrowthSystem().fix(gp, np.asarray(initial, dtype=float))
+    regions = tuple(REGION_CODES[:n_regions])
+    classes = tuple(INDUSTRY_CLASSES[:n_classes])
+    share = rng.dirichlet(np.ones(n_classes), size=n_regions)
+    cov0 = rng.uniform(0.4, 0.7, n_regions)
+    base = EconomyBase(
+        base_year=2025, regions=regions, classes=classes,
+        avg_wage_province=90000.0, employment_province=7.0e6, disposable_income=56502.0,
+        avg_wage_region=rng.uniform(70000, 110000, n_regions),
+        employment_region=rng.uniform(2e5, 1e6, n_regions),
+        class_share=share, coverage=np.repeat(cov0[:, None], n_classes, axis=1),
+        wage_relativity=rng.uniform(0.7, 1.4, (n_regions, n_classes)),
+        collection_rate=rng.uniform(0.9, 0.99, n_regions),
+    )
+    zero = np.zeros(n_regions)
+    rw = PanelAR("regional_wage").fix(PanelARParams(0.3, 0.02), zero, regions)
+    re = PanelAR("regional_employment").fix(PanelARParams(0.2, 0.01), zero, regions)
+    col_mean = np.log(base.collection_rate / (1 - base.collection_rate)) + 0.1
+    col = PanelAR("collection").fix(
+        PanelARParams(0.5, 0.1), np.log(base.collection_rate / (1 - base.collection_rate))
+        - col_mean, regions)
+    cov = CoverageProcess().fix(
+        CoverageParams(np.full(n_regions * n_classes, coverage_target), coverage_speed,
+                       coverage_sigma, coverage_rho), base.coverage.ravel())
+    return EconomyParams(growth, rw, re, cov, col, col_mean, base)

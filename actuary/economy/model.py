@@ -210,7 +210,7 @@ class EconomyModel:
     def fix(self, params: EconomyParams) -> EconomyResults:
         """Results from prescribed parameters (no data needed)."""
         return EconomyResults(spec=self.spec, params=params, source="fixed").with_overrides(
-            [o for o in self.spec.adjustments if o.year is None]
+            self.spec.adjustments
         )
 
     # -- fitting --------------------------------------------------------------------------
@@ -245,7 +245,7 @@ class EconomyModel:
         col = PanelAR("collection").fit(logit_col - m)
         params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base)
         res = EconomyResults(spec=spec, params=params, source="fitted", history=h)
-        return res.with_overrides([o for o in spec.adjustments if o.year is None])
+        return res.with_overrides(spec.adjustments)
 
 
 @dataclass(frozen=True)
@@ -485,7 +485,8 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
                     cov[i, i] = new**2
                 gp = replace(gp, cov=cov)
             else:
-                raise KeyError(t)
+                raise InputError("override targets an unknown economy parameter",
+                                 file=o.origin or None, field=o.target)
             return replace(p, growth=replace(p.growth, params=gp))
         if head in ("regional_wage", "regional_employment", "collection") and tail in (
             "ar1", "sigma"

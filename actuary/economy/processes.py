@@ -305,13 +305,16 @@ def simulate_growth(
 
 
 class GrowthSystem:
-    """Specification of the macro growth system (see the module docstring).
+    r"""Specification of the macro growth system (see the module docstring).
 
     Parameters
     ----------
     form
-        ``"auto"`` (choose by BIC between the univariate-AR and VAR(1) forms, then check the
-        residuals), ``"ar"`` or ``"var1"``.
+        ``"auto"`` (choose by the small-sample corrected multivariate AICc of Bedrick & Tsai
+        (1994), :math:`T\log|\hat\Sigma| + Tk(T+m)/(T-m-k-1)` with ``m`` regressors per
+        equation, between the univariate-AR and VAR(1) forms; then switch to the runner-up only
+        if the winner's residuals fail Ljung-Box at 5 %/k and the runner-up's pass), ``"ar"`` or
+        ``"var1"``. Per series, the AR order (0 or 1) is chosen by BIC.
     max_ar_order
         Largest AR order tried per series in the ``"ar"`` form (0 or 1).
     """
@@ -339,6 +342,10 @@ class GrowthSystem:
             s_mle = resid.T @ resid / t_eff
             ll = -0.5 * t_eff * (p.k * np.log(2 * np.pi) + np.linalg.slogdet(s_mle)[1] + p.k)
             m = int(extra["n_coef"]) + p.k * (p.k + 1) // 2
+            m_eq = float(extra["n_coef"]) / p.k  # regressors per equation (mean)
+            denom = t_eff - m_eq - p.k - 1
+            aicc = (t_eff * np.linalg.slogdet(s_mle)[1]
+                    + (t_eff * p.k * (t_eff + m_eq) / denom if denom > 0 else np.inf))
             diag = pd.DataFrame(
                 [residual_diagnostics(resid[:, i]) for i in range(p.k)], index=list(names)
             )
@@ -349,6 +356,7 @@ class GrowthSystem:
                     "n_params": m,
                     "aic": -2 * ll + 2 * m,
                     "bic": -2 * ll + m * np.log(t_eff),
+                    "aicc": aicc,
                     "min_ljung_box_p": float(diag["ljung_box_p"].min()),
                     "min_shapiro_p": float(diag["shapiro_p"].min()),
                 }
@@ -356,10 +364,13 @@ class GrowthSystem:
             extra["diag"] = diag
         sel = pd.DataFrame(rows).set_index("form")
         if self.form == "auto":
-            order = sel["bic"].sort_values().index.tolist()
+            order = sel["aicc"].sort_values().index.tolist()
             chosen = order[0]
             # residual check: prefer the runner-up if only it leaves no autocorrelation at 5 %
-            if sel.loc[chosen, "min_ljung_box_p"] < 0.05 <= sel.loc[order[1], "min_ljung_box_p"]:
+            # (Bonferroni over the k series)
+            alpha = 0.05 / len(names)
+            if (sel.loc[chosen, "min_ljung_box_p"] < alpha <= sel.loc[order[1], "min_ljung_box_p"]
+                    and np.isfinite(sel.loc[order[1], "aicc"])):
                 chosen = order[1]
         else:
             chosen = self.form
