@@ -206,3 +206,14 @@ def test_jilin_lump_sums_are_tagged_assumption() -> None:
         for e in P[name].values:
             assert e.confidence == "assumption"
             assert "Jilin" in e.source and "not found" in e.source
+
+
+def test_other_policy_numbers() -> None:
+    # 工伤保险条例 art. 33: 停工留薪期 ≤ 12 months, extension ≤ 12 more (FACTS.md §1.2)
+    assert P["benefits.work_stoppage_max_months"].at(2024) == {"normal": 12, "extended": 24}
+    # art. 41: up to 50 % of the death lump sum advanced for a missing worker
+    assert P["benefits.missing_worker_advance_pct"].at(2024) == 0.5
+    # 社会保险法 art. 86: 0.05 % per day late surcharge
+    assert P["rates.late_payment_surcharge_per_day"].at(2024) == 0.0005
+    # 2015 State Council decision: average rate −0.25 percentage points
+    assert P["rates.average_rate_cut_2015"].at(dt.date(2015, 10, 1)) == 0.0025
