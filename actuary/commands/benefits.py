@@ -51,7 +51,7 @@ def format_table(a: Assessment) -> str:
         f"  本人工资 (art. 64 bounds 60-300 %): {a.wage_base:,.2f} 元/月"
         + (f"   statutory retirement date: {a.retirement_date}" if a.retirement_date else ""),
         "",
-        f"  {'item':<22}{_pad('待遇项目', 20)}{'payer':<14}{'kind':<9}"
+        f"  {'item':<22}{_pad('待遇项目', 22)}{'payer':<14}{'kind':<9}"
         f"{'amount (元)':>18}  end date",
     ]
     refs: dict[str, int] = {}
@@ -68,7 +68,7 @@ def format_table(a: Assessment) -> str:
         flag = " *" if ln.assumption else ""
         unit = "/月" if ln.kind == "monthly" else ""
         amount = f"{ln.amount:,.2f}{unit}"
-        label = _pad(ln.label_zh, 20)
+        label = _pad(ln.label_zh, 22)
         out.append(
             f"  {ln.item:<22}{label}{_pad(_PAYER_ZH[ln.payer] + ' ' + ln.payer, 14)}"
             f"{_pad(_KIND_ZH[ln.kind], 9)}{amount:>19}  {ln.end_date or '—'}{flag}"
