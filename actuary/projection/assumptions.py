@@ -1,0 +1,119 @@
+"""The fund's own assumptions (``models/assumptions/fund.toml``), validated key by key.
+
+Each key has a fixed unit; a misspelt key, a missing key or a wrong unit is an
+:class:`actuary.errors.InputError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actuary.errors import InputError
+from actuary.spec.assumptions import AssumptionFile
+
+#: key -> unit the fund assumption file must state.
+UNITS: dict[str, str] = {
+    "interest.convention": "-",
+    "interest.spread": "1/year",
+    "reserve.ratio": "fraction of annual expenditure",
+    "prevention.share": "fraction of previous-year contribution revenue",
+    "other_revenue.share": "fraction of contribution revenue",
+    "other_expenditure.share": "fraction of benefit expenditure",
+    "construction.volume_growth": "1/year",
+    "construction.rate_class": "industry class",
+    "calibration.years": "years",
+    "contributions.initial_multiplier": "multiplier of the base-rate schedule",
+    "fiscal_subsidy.rule": "-",
+    "fiscal_subsidy.amount": "yuan/year",
+    "pooling.account_region": "region code",
+}
+INTEREST_CONVENTIONS = ("mid_year", "opening")
+FISCAL_RULES = ("none", "cover_deficit")
+
+
+@dataclass(frozen=True, slots=True)
+class FundAssumptions:
+    """Validated fund assumptions (see ``models/assumptions/fund.toml`` for meaning and basis)."""
+
+    interest_convention: str
+    interest_spread: float
+    reserve_ratio: float
+    prevention_share: float
+    other_revenue_share: float
+    other_expenditure_share: float
+    construction_volume_growth: float
+    construction_rate_class: int
+    calibration_years: int
+    initial_multiplier: str | float
+    fiscal_subsidy_rule: str
+    fiscal_subsidy_amount: float
+    pool_region: str | None = None
+    file: str = ""
+
+    @classmethod
+    def from_file(cls, af: AssumptionFile) -> FundAssumptions:
+        """Read and check every key of the fund assumption file."""
+        af.check_keys(UNITS)
+        v = {k: af.value(k, unit) for k, unit in UNITS.items()}
+        f = af.path
+
+        def num(key: str, lo: float, hi: float) -> float:
+            x = v[key]
+            if isinstance(x, bool) or not isinstance(x, int | float):
+                raise InputError("expected a number", file=f, field=key)
+            if not lo <= float(x) <= hi:
+                raise InputError(f"must lie in [{lo}, {hi}], got {x}", file=f, field=key)
+            return float(x)
+
+        conv = v["interest.convention"]
+        if conv not in INTEREST_CONVENTIONS:
+            raise InputError(
+                f"must be one of {INTEREST_CONVENTIONS}", file=f, field="interest.convention"
+            )
+        rule = v["fiscal_subsidy.rule"]
+        if rule not in FISCAL_RULES:
+            raise InputError(f"must be one of {FISCAL_RULES}", file=f, field="fiscal_subsidy.rule")
+        rc = v["construction.rate_class"]
+        if isinstance(rc, bool) or not isinstance(rc, int) or not 1 <= rc <= 8:
+            raise InputError(
+                "must be an industry class 1 … 8", file=f, field="construction.rate_class"
+            )
+        cy = v["calibration.years"]
+        if isinstance(cy, bool) or not isinstance(cy, int) or not 1 <= cy <= 10:
+            raise InputError("must be an integer 1 … 10", file=f, field="calibration.years")
+        im = v["contributions.initial_multiplier"]
+        if isinstance(im, str):
+            if im != "calibrate":
+                raise InputError(
+                    "must be a number or 'calibrate'",
+                    file=f,
+                    field="contributions.initial_multiplier",
+                )
+            init: str | float = im
+        else:
+            init = num("contributions.initial_multiplier", 0.0, 3.0)
+        pool = v["pooling.account_region"]
+        from actuary.dims import REGION_CODES
+
+        if pool != "none" and pool not in REGION_CODES:
+            raise InputError(
+                f"must be a sub-unit code ({', '.join(REGION_CODES)}) or 'none'",
+                file=f,
+                field="pooling.account_region",
+            )
+        return cls(
+            interest_convention=str(conv),
+            interest_spread=num("interest.spread", -0.05, 0.05),
+            reserve_ratio=num("reserve.ratio", 0.0, 2.0),
+            prevention_share=num("prevention.share", 0.0, 1.0),
+            other_revenue_share=num("other_revenue.share", 0.0, 1.0),
+            other_expenditure_share=num("other_expenditure.share", 0.0, 1.0),
+            construction_volume_growth=num("construction.volume_growth", -0.5, 0.5),
+            construction_rate_class=int(rc),
+            calibration_years=int(cy),
+            initial_multiplier=init,
+            fiscal_subsidy_rule=str(rule),
+            fiscal_subsidy_amount=num("fiscal_subsidy.amount", 0.0, 1e13),
+            pool_region=None if pool == "none" else str(pool),
+            file=f,
+        )
