@@ -119,6 +119,15 @@ class EconomyHistory:
             exposure=self.exposure.loc[first_year:],
         )
 
+    def until(self, last_year: int) -> EconomyHistory:
+        """History up to and including ``last_year`` (for rolling-origin backtests)."""
+        return replace(
+            self,
+            economy=self.economy.loc[:last_year],
+            region=self.region.loc[:last_year],
+            exposure=self.exposure.loc[:last_year],
+        )
+
     def _regional(self, col: str) -> pd.DataFrame:
         return self.region[col].unstack("region").reindex(self.years)
 

@@ -225,15 +225,16 @@ class EconomyModel:
         emp_dev = PanelAR("regional_employment").fit(h.regional_employment_deviation())
         base = h.base()
         cov_hist = h.regional_coverage()
+        tgt = None
         if spec.coverage_target is not None:
             tgt = _by_region_or_class(spec.coverage_target, base.regions, base.classes,
                                       "coverage.target", spec.source_file or None)
-        else:
-            tgt = None
-        cov = CoverageProcess().fit(cov_hist, base.coverage.ravel(), None, spec.coverage_speed)
-        target = np.maximum(tgt.ravel() if tgt is not None else
-                            np.full(base.coverage.size, cov.params.fitted_saturation or 1.0),
-                            base.coverage.ravel())
+        cov = CoverageProcess().fit(cov_hist, base.coverage.ravel(),
+                                    None if tgt is None else tgt.mean(axis=1),
+                                    spec.coverage_speed)
+        cell_target = (tgt.ravel() if tgt is not None else
+                       np.full(base.coverage.size, float(np.mean(cov.params.target))))
+        target = np.maximum(cell_target, base.coverage.ravel())
         cov = replace(cov, params=replace(cov.params, target=target))
         logit_col = special.logit(h.collection_rates())
         if spec.collection_long_run is None:

@@ -334,8 +334,11 @@ class GrowthSystem:
         hold = max(1, self.max_ar_order)
         cand: dict[str, tuple[GrowthSystemParams, FloatArray, dict[str, Any]]] = {
             "ar": _fit_ar(y, names, self.max_ar_order, hold),
-            "var1": _fit_var1(y, names),
         }
+        if len(names) > 1 and self.form in ("auto", "var1"):
+            cand["var1"] = _fit_var1(y, names)
+        if self.form not in cand and self.form != "auto":
+            raise ValueError(f"form {self.form!r} needs at least two series")
         t_eff = y.shape[0] - hold
         rows = []
         for form, (p, resid, extra) in cand.items():
@@ -366,6 +369,7 @@ class GrowthSystem:
         if self.form == "auto":
             order = sel["aicc"].sort_values().index.tolist()
             chosen = order[0]
+            order.append(chosen)  # a lone candidate is its own runner-up
             # residual check: prefer the runner-up if only it leaves no autocorrelation at 5 %
             # (Bonferroni over the k series)
             alpha = 0.05 / len(names)
@@ -664,14 +668,20 @@ class CoverageProcess:
     ) -> CoverageResults:
         r"""Fit on regional coverage-rate history (years × regions).
 
-        The pooled regression :math:`\Delta C_{r,t} = a + b\,C_{r,t-1} + e_{r,t}` (statsmodels
-        OLS) gives the uptake speed :math:`\bar\lambda = -b` and the historical saturation level
-        :math:`a/\bar\lambda`. The residual sd is converted to the logit scale of
-        :math:`\lambda` by the delta method,
+        1. The pooled regression :math:`\Delta C_{r,t} = a + b\,C_{r,t-1} + e_{r,t}`
+           (statsmodels OLS). When :math:`-b \in (0.01, 0.99)` and :math:`a/(-b)` lies between
+           the highest observed rate and 1, the history identifies a saturation level
+           :math:`\hat c = a/(-b)` and the uptake speed is :math:`\bar\lambda = -b`.
+        2. Otherwise (e.g. a straight-line history, :math:`b \approx 0`) the saturation level
+           is not identified: full coverage (1) is used as the fitted level and the speed is
+           estimated relative to the target actually used, by OLS through the origin of
+           :math:`\Delta C_{r,t}` on :math:`c^*_r - C_{r,t-1}`.
+
+        The residual sd is converted to the logit scale of :math:`\lambda` by the delta method,
         :math:`s = \mathrm{sd}(e) / (\overline{|c^*-C|}\,\bar\lambda(1-\bar\lambda))`; the
         common-shock share ``rho`` is the average cross-region correlation of the residuals.
-        ``target`` (planned, from the assumption file) replaces the fitted saturation level;
-        ``speed`` replaces the fitted speed.
+        ``target`` (planned, from the assumption file; scalar or per region) replaces the fitted
+        level; ``speed`` replaces the fitted speed.
         """
         import statsmodels.api as sm
 
@@ -680,20 +690,37 @@ class CoverageProcess:
         x = c[:-1].ravel()
         r = sm.OLS(dy, sm.add_constant(x)).fit()
         a, b = (float(v) for v in r.params)
-        lam = float(np.clip(-b, 0.01, 0.99))
-        saturation = min(max(a / lam, float(np.nanmax(c))), 1.0)
+        cmax = float(np.nanmax(c))
+        identified = 0.01 < -b < 0.99 and cmax <= a / -b <= 1.0
+        saturation = a / -b if identified else 1.0
         tgt = np.asarray(saturation if target is None else target, dtype=np.float64)
+        if identified:
+            lam = -b
+            lam_se = float(r.bse[1])
+            resid_v = np.asarray(r.resid)
+            sd_e = float(np.sqrt(r.scale))
+            gap = np.abs(saturation - x)
+        else:
+            t_r = np.broadcast_to(tgt, (c.shape[1],)) if tgt.size in (1, c.shape[1]) else (
+                np.full(c.shape[1], float(np.mean(tgt))))
+            gap_x = (t_r[None, :] - c[:-1]).ravel()
+            r0 = sm.OLS(dy, gap_x).fit()
+            lam = float(r0.params[0])
+            lam_se = float(r0.bse[0])
+            resid_v = np.asarray(r0.resid)
+            sd_e = float(np.sqrt(r0.scale))
+            gap = np.abs(gap_x)
+        lam = float(np.clip(lam, 0.005, 0.99))
         lam_used = lam if speed is None else float(speed)
-        gap = np.abs(saturation - x)
         gap_mean = max(float(np.mean(gap)), 1e-3)
-        sd_e = float(np.sqrt(r.scale))
         sigma = sd_e / (gap_mean * lam * (1 - lam))
-        resid = np.asarray(r.resid).reshape(c.shape[0] - 1, c.shape[1])
-        rho = _common_share(resid)
-        se = float(r.bse[1]) / (lam * (1 - lam)) if speed is None else None
-        diag = residual_diagnostics(np.asarray(r.resid))
-        diag.update({"raw_speed": -b, "n_obs": float(len(dy))})
-        params = CoverageParams(tgt, lam_used, float(sigma), rho, se, saturation)
+        rho = _common_share(resid_v.reshape(c.shape[0] - 1, c.shape[1]))
+        se = lam_se / (lam * (1 - lam)) if speed is None else None
+        diag = residual_diagnostics(resid_v)
+        diag.update({"free_regression_speed": -b, "saturation_identified": float(identified),
+                     "n_obs": float(len(dy))})
+        params = CoverageParams(tgt, lam_used, float(sigma), rho, se,
+                                saturation if identified else None)
         return CoverageResults(params, np.asarray(initial, dtype=np.float64), "fitted", diag)
 
 
