@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 #: Public anchors quoted in the calibration table (yuan, persons); sources in data/public/.
@@ -55,7 +54,8 @@ def calibration_metrics(files: Mapping[str, Any]) -> dict[str, float]:
     m["share_medical_only"] = float(share.get("medical_only", 0.0))
     m["share_grade_7_10"] = float(sum(share.get(f"grade_{g}", 0.0) for g in range(7, 11)))
     m["share_death"] = float(share.get("death", 0.0))
-    m["major_accidents"] = float(claims["event_id"].fillna("").replace("", np.nan).dropna().nunique())
+    events = claims["event_id"].fillna("").astype(str)
+    m["major_accidents"] = float(events[events != ""].nunique())
     m["wage_2020"] = float(eco.set_index("year").loc[2020, "avg_wage"])
     m["wage_2024"] = float(eco.set_index("year").loc[2024, "avg_wage"])
     m["months_of_payment_2025"] = float(fb.loc[2025, "balance_close"]
@@ -92,7 +92,8 @@ def calibration_table(files: Mapping[str, Any]) -> str:
                 "2020 census (±2 % noise), 省本级 6 % (assumption).")
     rows.append(f"- Recognised injuries per covered worker, accident years 2012-2023: "
                 f"{m['frequency_2012_2023']:.4%} (national order ≈ 0.4 %, from memory).")
-    rows.append(f"- Outcome mix (accident years ≥ 2010): medical only {m['share_medical_only']:.1%}, "
+    rows.append("- Outcome mix (accident years ≥ 2010): medical only "
+                f"{m['share_medical_only']:.1%}, "
                 f"grades 7-10 {m['share_grade_7_10']:.1%}, deaths {m['share_death']:.2%}; "
                 f"{m['major_accidents']:.0f} major accidents.")
     rows.append(f"- Months of payment at end-2025: {m['months_of_payment_2025']:.1f}.")

@@ -18,7 +18,8 @@ Model (per year :math:`y`, sub-unit :math:`r`, industry class :math:`c`)
 - Covered workers :math:`N_y` through the CSY anchors (2008, 2011) and national participant
   growth with a falling Jilin share; spread over sub-units in proportion to the 2020 census
   population (省本级 a fixed share) and over classes by a sub-unit tilt of the class shares.
-- Payroll :math:`N_{y,r,c}\\, w_{y,r}\\, \\gamma_c\\, \\beta` (class relativity, declared-base ratio);
+- Payroll :math:`N_{y,r,c}\\, w_{y,r}\\, \\gamma_c\\, \\beta` (class relativity, declared
+  base ratio);
   contributions due :math:`\\sum_g P_{y,r,c,g}\\, b_c\\, m_g\\, (1-\\text{cut}_y)` with the national
   base rates :math:`b_c` (3 old classes before 2015-10), floating grades :math:`m_g`, and the
   phased cut (−20 % / −50 % when the previous year-end balance covers 18-23 / ≥ 24 months).
@@ -138,7 +139,7 @@ def _economy(s: dict[str, dict[str, Any]], rng: np.random.Generator) -> _World:
     wp[-1] = wp[-2] * (1.0 + s["fund"]["current_year_growth"])
 
     regions = dims.REGION_CODES
-    n_r, n_c = len(regions), len(dims.INDUSTRY_CLASSES)
+    n_r = len(regions)
     # covered workers (participants) of the province
     anc = _yearmap(cv["participants_anchor"])
     nat = _yearmap(cv["national_participants"])
