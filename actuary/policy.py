@@ -460,6 +460,29 @@ RULES: dict[str, Callable[..., RateRule]] = {
 _COMMON_KEYS = ("max_change_per_year", "snap")
 
 
+#: Sub-tables of ``[rate_policy]`` that are not rule settings: the rate solver's target
+#: (``actuary.rates.RateSettings``) and the gap-sharing rule (``actuary.pooling``).
+SOLVER_TABLES = ("target", "gap_sharing")
+
+
+def _check_solver_tables(spec: Mapping[str, object], file: str | None) -> None:
+    """Validate ``[rate_policy.target]`` and ``[rate_policy.gap_sharing]`` when present."""
+    for key in SOLVER_TABLES:
+        table = spec.get(key)
+        if table is None:
+            continue
+        if not isinstance(table, Mapping):
+            raise InputError("expected a table", file=file, field=f"rate_policy.{key}")
+        if key == "target":
+            from actuary.rates import RateSettings
+
+            RateSettings.from_spec(table, file=file)
+        else:
+            from actuary.pooling import GapSharingRule
+
+            GapSharingRule.from_spec(table, file=file)
+
+
 def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> RateRule:
     """Build a rate rule from a model-file table such as ``{"rule": "phased_cut", ...}``.
 
@@ -467,7 +490,9 @@ def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> Ra
     ``snap = "uniform" | "per_class"`` moves the output onto the national grade lattice, and
     ``max_change_per_year = c`` wraps the rule in :class:`Smoothed`. A ``smoothed`` rule names
     its inner rule as a table: ``rule = "smoothed"``, ``max_change_per_year = 0.2``,
-    ``inner = {rule = "phased_cut"}``.
+    ``inner = {rule = "phased_cut"}``. The sub-tables ``target`` (the rate solver's target,
+    :class:`actuary.rates.RateSettings`) and ``gap_sharing``
+    (:class:`actuary.pooling.GapSharingRule`) are validated here and otherwise ignored.
 
     Raises
     ------
@@ -481,7 +506,8 @@ def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> Ra
             file=file,
             field="rate_policy.rule",
         )
-    kwargs = {k: v for k, v in spec.items() if k != "rule"}
+    kwargs = {k: v for k, v in spec.items() if k not in ("rule", *SOLVER_TABLES)}
+    _check_solver_tables(spec, file)
     try:
         if kind == "smoothed":
             if not isinstance(kwargs.get("inner"), Mapping):
