@@ -879,7 +879,7 @@ def _quantile_up(a: FloatArray, alpha: float) -> FloatArray:
     """Smallest value ``v`` with ``#{a ≤ v} ≥ α·n`` along axis 0 (the ``inverted_cdf`` quantile),
     exact with ±inf entries (paths that meet a target at any level / at no level)."""
     srt = np.sort(a, axis=0)
-    k = max(int(math.ceil(alpha * srt.shape[0] - 1e-12)) - 1, 0)
+    k = max(math.ceil(alpha * srt.shape[0] - 1e-12) - 1, 0)
     return np.asarray(srt[k])
 
 
