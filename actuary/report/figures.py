@@ -279,8 +279,8 @@ def bar_chart(
 
 def tornado_chart(
     labels: Sequence[str],
-    low: Sequence[float],
-    high: Sequence[float],
+    low: Sequence[float] | np.ndarray,
+    high: Sequence[float] | np.ndarray,
     base: float,
     *,
     title: str = "",

@@ -1,0 +1,838 @@
+"""Compute every value of the review pack from a run: data checks, fits, projection, budget,
+rates, sensitivity and the analysis of change.
+
+:func:`compute_values` drives the engine (:func:`actuary.projection.project`) and returns one
+:class:`~actuary.report.values.ReportValues`; both languages of the report are rendered from it.
+
+Sensitivity analysis
+--------------------
+The key assumptions and their low / high values are a model file (``models/sensitivity.toml``,
+read with :func:`actuary.spec.read_assumption_file`, so every entry has a unit, a basis and a
+note). Each entry's ``value`` is a table ``{target, low, high, label_zh, label_en}``; ``target``
+is ``"<file id>.<key>"`` as in a scenario override. For each entry and each of low / high, the run
+gets one more qualitative adjustment (an :class:`~actuary.spec.Override`) and the full model is
+re-fitted and re-projected with the same seed and a small number of paths (common random
+numbers: differences are due to the assumption, not to sampling). Result: the budget-year mean
+closing balance and total expenditure of the province.
+
+Analysis of change
+------------------
+Given the previous run's manifest, the previous run file is loaded (its files must still hash
+as recorded; otherwise the changed file is named) and the model is re-run with the inputs
+switched from previous to current one group at a time, in the order *data* (data folder and
+calendar: a new year of actuals moves the valuation date), *assumptions* (assumption files,
+scenarios and qualitative adjustments), *policy* (the rate rule) and *method* (path count, seed,
+output statistic, and the package's code and parameters: the difference between the recorded
+previous result and the previous inputs re-run today). Each step's contribution is the change
+of the budget-year central total expenditure of the province; the steps add up exactly to
+current − previous.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from actuary import dims
+from actuary.errors import InputError
+from actuary.io import sha256_file
+from actuary.report.values import ReportValues
+from actuary.spec.assumptions import Override, read_assumption_file
+
+#: Item whose budget-year central value the analysis of change explains.
+CHANGE_ITEM: Final = "expenditure_total"
+#: Paths used by the sensitivity runs unless the caller says otherwise (at most the run's).
+SENSITIVITY_PATHS: Final = 200
+#: Tolerance of the data reconciliation checks (relative difference).
+RECONCILE_TOL: Final = 0.005
+_SENS_KEYS: Final = {"target", "low", "high", "label_zh", "label_en"}
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def table(data: Any, name: str) -> pd.DataFrame | None:
+    """Table ``name`` (file stem) of a loaded province, or ``None`` when it has none."""
+    for attr in (name, name.replace("_monthly", ""), name.replace(".csv", "")):
+        obj = data.get(attr) if isinstance(data, Mapping) else getattr(data, attr, None)
+        if isinstance(obj, pd.DataFrame):
+            return obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj
+    tables = getattr(data, "tables", None)
+    if isinstance(tables, Mapping) and isinstance(tables.get(name), pd.DataFrame):
+        return tables[name]  # type: ignore[no-any-return]
+    return None
+
+
+def _f(x: Any) -> float:
+    """A pandas scalar as a float."""
+    return float(x)
+
+
+def _central(a: np.ndarray, how: str, axis: int = 0) -> Any:
+    return np.median(a, axis=axis) if how == "median" else np.mean(a, axis=axis)
+
+
+def _province_series(execution: pd.DataFrame) -> pd.DataFrame:
+    """Annual province totals by item from monthly execution (internal flows net out)."""
+    ex = execution[execution["region"].astype(str) != dims.PROVINCE]
+    annual = ex.groupby(["year", "item"])["amount"].sum().unstack("item").fillna(0.0)
+    ext_rev = [c for c in dims.REVENUE_CODES if c not in dims.INTERNAL_FLOW_CODES]
+    ext_exp = [c for c in dims.EXPENDITURE_CODES if c not in dims.INTERNAL_FLOW_CODES]
+    out = annual.reindex(columns=[*ext_rev, *ext_exp], fill_value=0.0)
+    out["revenue_total"] = out[ext_rev].sum(axis=1)
+    out["expenditure_total"] = out[ext_exp].sum(axis=1)
+    months = ex.groupby("year")["month"].nunique()
+    return out[months.reindex(out.index).fillna(0).to_numpy() >= 12]
+
+
+def _count_rows(path: Path) -> tuple[int, int]:
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        header = fh.readline()
+        n = sum(1 for _ in fh)
+    return n, len(header.strip().split(",")) if header else 0
+
+
+# --------------------------------------------------------------------------------------------
+# data section
+# --------------------------------------------------------------------------------------------
+
+
+def data_section(run: Any, data: Any) -> dict[str, Any]:
+    """Data files, sources, checks and the reconciliation with the prior year's actuals."""
+    folder = Path(run.data)
+    meta_path = folder / "metadata.toml"
+    meta: dict[str, Any] = {}
+    if meta_path.is_file():
+        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    files = []
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file():
+            continue
+        rows, cols = _count_rows(p) if p.name.endswith((".csv", ".csv.gz")) else (0, 0)
+        files.append(
+            {
+                "file": p.relative_to(folder).as_posix(),
+                "rows": rows,
+                "columns": cols,
+                "sha256": sha256_file(p),
+            }
+        )
+    srcs = meta.get("sources", [])
+    sources = [s if isinstance(s, str) else json.dumps(s, ensure_ascii=False) for s in srcs]
+    if meta.get("province"):
+        sources.insert(0, str(meta["province"]))
+
+    checks: list[dict[str, Any]] = [
+        {
+            "check_zh": "读取并校验全部数据文件（类型、取值范围、必填列、代码、年份顺序）",
+            "check_en": "load and validate every data file (types, ranges, required columns, "
+            "codes, year order)",
+            "passed": True,
+            "detail": "actuary.data.load_province",
+        }
+    ]
+    recon: list[dict[str, Any]] = []
+    y = int(run.base_year)
+    execution = table(data, "execution_monthly")
+    balance = table(data, "fund_balance")
+    hist = pd.DataFrame()
+    if execution is not None:
+        annual = _province_series(execution)
+        hist = annual[["revenue_total", "expenditure_total"]].copy()
+        if balance is not None:
+            b = balance.set_index("year")
+            hist = hist.join(b[["balance_close"]], how="outer")
+            # roll-forward of the published balances with the execution totals
+            common = [t for t in annual.index if t in b.index and t - 1 in b.index]
+            if common:
+                implied = (
+                    b.loc[[t - 1 for t in common], "balance_close"].to_numpy()
+                    + (
+                        annual.loc[common, "revenue_total"]
+                        - annual.loc[common, "expenditure_total"]
+                    ).to_numpy()
+                )
+                actual = b.loc[common, "balance_close"].to_numpy()
+                rel = np.abs(implied - actual) / np.maximum(np.abs(actual), 1.0)
+                worst = int(np.argmax(rel))
+                checks.append(
+                    {
+                        "check_zh": "年末滚存结余 = 上年结余 + 收入合计 − 支出合计"
+                        "（执行数据，全省）",
+                        "check_en": "closing balance = previous balance + revenue − expenditure "
+                        "(execution data, province)",
+                        "passed": bool(rel.max() <= RECONCILE_TOL),
+                        "detail": f"{len(common)} years; largest gap {rel.max():.3%} "
+                        f"in {common[worst]}",
+                    }
+                )
+            if y in annual.index and y in b.index:
+                for item in ("revenue_total", "expenditure_total"):
+                    if item in b.columns:
+                        recon.append(
+                            {
+                                "item": item,
+                                "execution": annual.loc[y, item],
+                                "comparison": b.loc[y, item],
+                                "source_zh": "fund_balance.csv 年度决算",
+                                "source_en": "fund_balance.csv annual accounts",
+                            }
+                        )
+        exposure = table(data, "exposure")
+        construction = table(data, "construction")
+        if exposure is not None and y in annual.index:
+            due = exposure.loc[exposure["year"] == y, "contributions_collected"].sum()
+            if construction is not None:
+                due += construction.loc[construction["year"] == y, "contributions_collected"].sum()
+            recon.append(
+                {
+                    "item": "contributions",
+                    "execution": annual.loc[y, "contributions"],
+                    "comparison": due,
+                    "source_zh": "exposure.csv + construction.csv 实收保费",
+                    "source_en": "exposure.csv + construction.csv collected",
+                }
+            )
+        payments = table(data, "payments")
+        if payments is not None and y in annual.index:
+            pay = payments[payments["calendar_year"] == y]
+            grp = pay.groupby(pay["benefit_item"].map(dims.BENEFIT_ITEM_GROUP))["amount"].sum()
+            for item in ("medical_benefits", "disability_benefits", "death_benefits", "appraisal"):
+                recon.append(
+                    {
+                        "item": item,
+                        "execution": annual.loc[y, item],
+                        "comparison": float(grp.get(item, 0.0)),
+                        "source_zh": "payments.csv.gz 按待遇项目汇总",
+                        "source_en": "payments.csv.gz summed by benefit item",
+                    }
+                )
+    rec = pd.DataFrame(recon, columns=["item", "execution", "comparison", "source_zh", "source_en"])
+    if len(rec):
+        rec["difference"] = rec["execution"] - rec["comparison"]
+        rel = rec["difference"].abs() / rec["comparison"].abs().clip(lower=1.0)
+        bad = rec.loc[rel > RECONCILE_TOL, "item"].tolist()
+        checks.append(
+            {
+                "check_zh": f"{y}年执行数与决算、参保缴费和赔付明细核对（容差{RECONCILE_TOL:.1%}）",
+                "check_en": f"{y} execution totals vs annual accounts, collections and claim "
+                f"payments (tolerance {RECONCILE_TOL:.1%})",
+                "passed": not bad,
+                "detail": ", ".join(bad) if bad else f"{len(rec)} items",
+            }
+        )
+    return {
+        "data_folder": str(folder),
+        "as_of": str(meta.get("as_of", "")),
+        "synthetic": bool(meta.get("synthetic", False)),
+        "data_files": pd.DataFrame(files, columns=["file", "rows", "columns", "sha256"]),
+        "data_sources": sources,
+        "data_checks": pd.DataFrame(checks, columns=["check_zh", "check_en", "passed", "detail"]),
+        "reconciliation": rec,
+        "history": hist.sort_index(),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# assumptions register
+# --------------------------------------------------------------------------------------------
+
+
+def assumption_tables(run: Any, params: Any) -> dict[str, pd.DataFrame]:
+    """The assumptions register, the qualitative adjustments and the policy parameters."""
+    recs = []
+    for fid in run.assumptions:
+        for r in run.assumption_file(fid).to_records():
+            recs.append({"file_id": fid, **r})
+    assumptions = pd.DataFrame(
+        recs,
+        columns=[
+            "file_id",
+            "key",
+            "value",
+            "unit",
+            "basis",
+            "source",
+            "note",
+            "file",
+            "overridden_by",
+            "reason",
+        ],
+    )
+    adj = [
+        {
+            "origin": o.origin or "run",
+            "target": o.target,
+            "value": o.value,
+            "year": o.year,
+            "reason": o.reason,
+        }
+        for o in run.adjustments
+    ]
+    for s in run.scenarios:
+        adj += [
+            {
+                "origin": s.name,
+                "target": o.target,
+                "value": o.value,
+                "year": o.year,
+                "reason": o.reason,
+            }
+            for o in s.overrides
+        ]
+    adjustments = pd.DataFrame(adj, columns=["origin", "target", "value", "year", "reason"])
+    when = dt.date(int(run.budget_year), 1, 1)
+    prow = []
+    for name in sorted(params):
+        p = params[name]
+        try:
+            e = p.entry_at(when)
+        except InputError:
+            continue
+        prow.append(
+            {
+                "name": name,
+                "description": p.description,
+                "unit": p.unit,
+                "value": e.value,
+                "start": e.start.isoformat(),
+                "source": e.source + (f"; {e.note}" if e.note else ""),
+                "confidence": e.confidence,
+            }
+        )
+    parameters = pd.DataFrame(
+        prow, columns=["name", "description", "unit", "value", "start", "source", "confidence"]
+    )
+    return {"assumptions": assumptions, "adjustments": adjustments, "parameters": parameters}
+
+
+# --------------------------------------------------------------------------------------------
+# projection, budget, scenarios
+# --------------------------------------------------------------------------------------------
+
+
+def province_paths(ds: Any, scenario: str = "baseline") -> dict[str, np.ndarray]:
+    """``{item: (n_paths, n_years)}`` for the province from a projection dataset."""
+    fund = ds["fund"].sel({dims.SCENARIO: scenario, dims.REGION: dims.PROVINCE})
+    fund = fund.transpose(dims.PATH, dims.YEAR, dims.ITEM)
+    items = [str(i) for i in fund[dims.ITEM].values]
+    arr = np.asarray(fund.values, dtype=float)
+    return {c: arr[:, :, k] for k, c in enumerate(items)}
+
+
+def budget_table(run: Any, ds: Any, history: pd.DataFrame, data: Any) -> pd.DataFrame:
+    """Budget draft of the province by item: prior-year actual, expected outturn, draft, change,
+    P5 / P50 / P95 (yuan; months for ``months_of_payment``).
+
+    The draft is the run's central statistic (mean or median) of the budget-year paths; the
+    expected outturn the same statistic for the current year; the prior-year actual comes from
+    the execution data (annual accounts for balances).
+    """
+    paths = province_paths(ds)
+    years = [int(y) for y in ds[dims.YEAR].values]
+    yb, yc, y0 = int(run.budget_year), int(run.current_year), int(run.base_year)
+    qs = (0.05, 0.5, 0.95)
+    execution = table(data, "execution_monthly")
+    annual = _province_series(execution) if execution is not None else pd.DataFrame()
+    balance = table(data, "fund_balance")
+    bal = balance.set_index("year") if balance is not None else pd.DataFrame()
+    rows = {}
+    for item in [i.code for i in dims.ALL_ITEMS]:
+        if item not in paths:
+            continue
+        p = paths[item]
+        draft = float(_central(p[:, years.index(yb)], run.outputs.central))
+        outturn = (
+            float(_central(p[:, years.index(yc)], run.outputs.central))
+            if yc in years
+            else float("nan")
+        )
+        prior = float("nan")
+        if item in annual.columns and y0 in annual.index:
+            prior = _f(annual.loc[y0, item])
+        elif item in bal.columns and y0 in bal.index:
+            prior = _f(bal.loc[y0, item])
+        if item in dims.INTERNAL_FLOW_CODES and np.isnan(prior):
+            prior = 0.0
+        q = np.quantile(p[:, years.index(yb)], qs)
+        change = draft / outturn - 1.0 if outturn and not np.isnan(outturn) else float("nan")
+        rows[item] = {
+            "prior_actual": prior,
+            "expected_outturn": outturn,
+            "draft": draft,
+            "change": change,
+            "p05": q[0],
+            "p50": q[1],
+            "p95": q[2],
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def region_table(run: Any, ds: Any) -> pd.DataFrame:
+    """Budget-year central revenue, expenditure and net flow to the pool by pooling unit."""
+    fund = ds["fund"].sel({dims.SCENARIO: "baseline", dims.YEAR: int(run.budget_year)})
+    how = run.outputs.central
+    stat = fund.median(dims.PATH) if how == "median" else fund.mean(dims.PATH)
+    out = {}
+    for r in [str(x) for x in stat[dims.REGION].values]:
+        if r == dims.PROVINCE:
+            continue
+        s = stat.sel({dims.REGION: r})
+
+        def get(item: str, s: Any = s) -> float:
+            return float(s.sel({dims.ITEM: item})) if item in s[dims.ITEM] else 0.0
+
+        net = (
+            get("remittance_to_higher")
+            - get("subsidy_to_lower")
+            - get("transfer_from_higher")
+            + get("remittance_from_lower")
+        )
+        out[r] = {
+            "revenue_total": get("revenue_total"),
+            "expenditure_total": get("expenditure_total"),
+            "net_flow": net,
+        }
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
+    """Budget-year key figures of each scenario for the province."""
+    out = {}
+    yb = int(run.budget_year)
+    for s in [str(x) for x in ds[dims.SCENARIO].values]:
+        p = province_paths(ds, s)
+        i = [int(y) for y in ds[dims.YEAR].values].index(yb)
+        mop = p["months_of_payment"][:, i] if "months_of_payment" in p else np.full(1, np.nan)
+        out[s] = {
+            "revenue": float(_central(p["revenue_total"][:, i], run.outputs.central)),
+            "expenditure": float(_central(p["expenditure_total"][:, i], run.outputs.central)),
+            "balance": float(_central(p["balance_close"][:, i], run.outputs.central)),
+            "prob_deficit": float((p["balance_close"][:, i] < 0).mean()),
+            "months_p05": float(np.quantile(mop, 0.05)),
+            "months_p50": float(np.quantile(mop, 0.5)),
+            "months_p95": float(np.quantile(mop, 0.95)),
+        }
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def risk_figures(run: Any, ds: Any) -> dict[str, float]:
+    """Budget-year probabilities of a negative balance and of a balance below the reserve."""
+    p = province_paths(ds)
+    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
+    bal = p["balance_close"][:, i]
+    out = {"prob_deficit": float((bal < 0).mean())}
+    if "reserve" in p:
+        out["prob_below_reserve"] = float((bal < p["reserve"][:, i]).mean())
+    if "months_of_payment" in p:
+        out["months_p50"] = float(np.median(p["months_of_payment"][:, i]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity
+# --------------------------------------------------------------------------------------------
+
+
+def read_sensitivity(path: str | Path, run: Any) -> list[dict[str, Any]]:
+    """The sensitivity entries of ``path`` (see the module docstring), checked against ``run``."""
+    af = read_assumption_file(path)
+    out = []
+    for key, a in af.values.items():
+        v = a.value
+        if not isinstance(v, Mapping):
+            raise InputError(
+                "value must be a table {target, low, high, label_zh, label_en}",
+                file=af.path,
+                field=key,
+            )
+        missing = _SENS_KEYS - set(v)
+        extra = set(v) - _SENS_KEYS
+        if missing or extra:
+            raise InputError(
+                f"value needs exactly {sorted(_SENS_KEYS)}",
+                file=af.path,
+                field=f"{key}.{sorted(missing or extra)[0]}",
+            )
+        target = str(v["target"])
+        fid = target.split(".", 1)[0]
+        if "." not in target or fid not in run.assumptions:
+            raise InputError(
+                f"target must be '<file id>.<key>' with a file id of the run "
+                f"({', '.join(sorted(run.assumptions))})",
+                file=af.path,
+                field=f"{key}.target",
+            )
+        out.append(
+            {
+                "key": key,
+                "target": target,
+                "low": v["low"],
+                "high": v["high"],
+                "label_zh": str(v["label_zh"]),
+                "label_en": str(v["label_en"]),
+                "unit": a.unit,
+                "basis": a.basis,
+                "note": a.note,
+                "file": af.path,
+            }
+        )
+    return out
+
+
+def _with_adjustment(run: Any, target: str, value: Any, reason: str) -> Any:
+    o = Override(target=target, value=value, reason=reason, origin="sensitivity")
+    return dataclasses.replace(run, adjustments=(*run.adjustments, o))
+
+
+def _budget_year_means(run: Any, ds: Any) -> dict[str, float]:
+    p = province_paths(ds)
+    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
+    return {k: float(np.mean(p[k][:, i])) for k in ("balance_close", "expenditure_total")}
+
+
+def sensitivity_runs(
+    run: Any,
+    entries: Sequence[Mapping[str, Any]],
+    data: Any,
+    params: Any,
+    n_paths: int,
+    base_models: Any = None,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """One-at-a-time re-projections (baseline scenario, common random numbers)."""
+    from actuary.projection import fit_models, project
+
+    small = run.with_paths(n_paths)
+    base = project(
+        small,
+        scenarios=["baseline"],
+        data=data,
+        params=params,
+        keep_flows=False,
+        models=base_models,
+    )
+    base_vals = _budget_year_means(small, base.data)
+    econ_table: pd.Series | None = None
+    if base_models is not None and hasattr(base_models["baseline"].economy, "param_table"):
+        econ_table = base_models["baseline"].economy.param_table()
+    rows = []
+    for e in entries:
+        fid, key = e["target"].split(".", 1)
+        base_value: Any = "fitted"
+        af = run.assumption_file(fid)
+        if key in af:
+            base_value = af.values[key].value
+        if (
+            base_value == "fitted"
+            and fid == "economy"
+            and econ_table is not None
+            and key in econ_table.index
+        ):
+            base_value = float(econ_table[key])
+        res = {}
+        for side in ("low", "high"):
+            r2 = _with_adjustment(small, e["target"], e[side], f"sensitivity: {side} value")
+            models = fit_models(r2, data, params, ["baseline"])
+            proj = project(
+                r2,
+                scenarios=["baseline"],
+                data=data,
+                params=params,
+                models=models,
+                keep_flows=False,
+            )
+            res[side] = _budget_year_means(r2, proj.data)
+        rows.append(
+            {
+                "label_zh": e["label_zh"],
+                "label_en": e["label_en"],
+                "target": e["target"],
+                "unit": e["unit"],
+                "base_value": base_value,
+                "low_value": e["low"],
+                "high_value": e["high"],
+                "balance_low": res["low"]["balance_close"],
+                "balance_high": res["high"]["balance_close"],
+                "expenditure_low": res["low"]["expenditure_total"],
+                "expenditure_high": res["high"]["expenditure_total"],
+            }
+        )
+    return pd.DataFrame(rows), base_vals
+
+
+# --------------------------------------------------------------------------------------------
+# analysis of change
+# --------------------------------------------------------------------------------------------
+
+
+def _central_value(run: Any, ds: Any, item: str = CHANGE_ITEM) -> float:
+    p = province_paths(ds)
+    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
+    return float(_central(p[item][:, i], run.outputs.central))
+
+
+def _project_value(run: Any, params: Any) -> float:
+    from actuary.data import load_province
+    from actuary.projection import project
+
+    data = load_province(run.data)
+    proj = project(run, scenarios=["baseline"], data=data, params=params, keep_flows=False)
+    return _central_value(run, proj.data)
+
+
+def analysis_of_change(
+    previous_manifest: str | Path, run: Any, params: Any, current_value: float
+) -> tuple[pd.DataFrame, dict[str, float], str]:
+    """Contributions of data, assumptions, policy and method to the change of the budget-year
+    central total expenditure since the previous run (see the module docstring)."""
+    from actuary.manifest import check_inputs, read_manifest
+    from actuary.spec.run import load_run
+
+    mpath = Path(previous_manifest)
+    doc = read_manifest(mpath)
+    base = Path(str(doc["command"].get("cwd", ".")))
+    base = base if base.is_dir() else Path.cwd()
+    changed, missing = check_inputs(
+        {"inputs": [r for r in doc["inputs"] if r.get("group") != "parameters"]}, base
+    )
+    if changed or missing:
+        bad = (changed + missing)[0]
+        raise InputError(
+            "an input of the previous run has changed or is gone since its "
+            "manifest was written; restore it to analyse the change",
+            file=bad,
+        )
+    run_recs = [r for r in doc["inputs"] if r.get("group") == "run"]
+    if not run_recs:
+        raise InputError("the previous manifest names no run file", file=mpath, field="inputs")
+    prev_path = Path(run_recs[0]["path"])
+    prev = load_run(prev_path if prev_path.is_absolute() else base / prev_path)
+    results = mpath.parent / "results.json" if mpath.is_file() else mpath / "results.json"
+    if not results.is_file():
+        raise InputError(
+            "results.json of the previous report is missing beside its manifest", file=results
+        )
+    recorded = json.loads(results.read_text(encoding="utf-8"))
+    try:
+        prev_value = float(recorded["budget_yuan"][CHANGE_ITEM]["draft"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(
+            "results.json has no budget-year draft of total expenditure",
+            file=results,
+            field=f"budget_yuan.{CHANGE_ITEM}.draft",
+        ) from None
+
+    # previous inputs, today's code
+    r0 = prev
+    v0 = _project_value(r0, params)
+    # 1. data: the current data folder and calendar
+    r1 = dataclasses.replace(
+        r0,
+        data=run.data,
+        base_year=run.base_year,
+        current_year=run.current_year,
+        budget_year=run.budget_year,
+        years=run.years,
+    )
+    v1 = _project_value(r1, params)
+    # 2. assumptions: assumption files, scenarios, qualitative adjustments
+    r2 = dataclasses.replace(
+        r1,
+        assumption_paths=run.assumption_paths,
+        assumptions=run.assumptions,
+        scenarios=run.scenarios,
+        adjustments=run.adjustments,
+    )
+    v2 = _project_value(r2, params)
+    # 3. policy: the rate rule
+    r3 = dataclasses.replace(r2, rate_policy=run.rate_policy)
+    v3 = _project_value(r3, params)
+    # 4. method: paths, seed, output statistic (the rest of the run) and code changes (v0 - prev)
+    method = (v0 - prev_value) + (current_value - v3)
+    change = pd.DataFrame(
+        {
+            "cause": ["data", "assumptions", "method", "policy"],
+            "delta": [v1 - v0, v2 - v1, method, v3 - v2],
+        }
+    )
+    ends = {"previous": prev_value, "current": current_value}
+    return change, ends, str(prev.path)
+
+
+# --------------------------------------------------------------------------------------------
+# fits and backtest
+# --------------------------------------------------------------------------------------------
+
+
+def fit_summaries(models: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``summary()`` texts of the baseline economy and claims models."""
+    m = models["baseline"]
+    out = []
+    for name, obj in (("economy", m.economy), ("claims", m.claims)):
+        if hasattr(obj, "summary"):
+            out.append((f"{name}: {type(obj).__name__}", str(obj.summary())))
+    return out
+
+
+def backtest_table(run: Any, data: Any) -> tuple[pd.DataFrame | None, str]:
+    """The economy backtest table if the economy module provides one, with a note if not."""
+    try:
+        from actuary import economy
+    except ImportError:  # pragma: no cover - the package always has it
+        return None, "economy module missing"
+    fn = getattr(economy, "backtest", None)
+    if fn is None:
+        return None, ("backtest: actuary.economy provides no backtest function in this version")
+    res = fn(data)
+    frame = res if isinstance(res, pd.DataFrame) else getattr(res, "table", None)
+    if callable(frame):
+        frame = frame()
+    if not isinstance(frame, pd.DataFrame):
+        return None, "backtest: unexpected result type " + type(res).__name__
+    return frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame, ""
+
+
+# --------------------------------------------------------------------------------------------
+# rates
+# --------------------------------------------------------------------------------------------
+
+
+def rate_solution(run: Any, proj: Any) -> tuple[dict[str, Any] | None, str]:
+    """The rate solver's result for the run, or ``None`` with the reason."""
+    try:
+        from actuary import rates
+    except ImportError:
+        return None, "rates: actuary.rates is not available"
+    solve = getattr(rates, "solve_rates", None)
+    if solve is None:
+        return None, "rates: actuary.rates.solve_rates is not available"
+    sol = solve(proj) if _accepts_one(solve) else solve(run, proj)
+    to_dict = getattr(sol, "to_dict", None)
+    d = to_dict() if callable(to_dict) else dataclasses.asdict(sol)
+    return {k: v for k, v in d.items() if isinstance(v, int | float | str | bool)}, ""
+
+
+def _accepts_one(fn: Any) -> bool:
+    import inspect
+
+    try:
+        params = [
+            p
+            for p in inspect.signature(fn).parameters.values()
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return True
+    return len(params) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# everything
+# --------------------------------------------------------------------------------------------
+
+
+def compute_values(
+    run: Any,
+    *,
+    sensitivity: str | Path | None = None,
+    sensitivity_paths: int | None = None,
+    previous: str | Path | None = None,
+    command: str = "",
+    inputs: pd.DataFrame | None = None,
+    versions: Mapping[str, Any] | None = None,
+) -> ReportValues:
+    """Every value of the review pack for ``run`` (an :class:`actuary.spec.run.RunSpec`)."""
+    from actuary.data import load_province
+    from actuary.params import load_parameters
+    from actuary.projection import fit_models, project
+
+    params = load_parameters()
+    data = load_province(run.data)
+    models = fit_models(run, data, params)
+    proj = project(run, data=data, params=params, models=models, keep_flows=True)
+    ds = proj.data
+    notes: list[str] = []
+
+    dsec = data_section(run, data)
+    tabs = assumption_tables(run, params)
+    budget = budget_table(run, ds, dsec["history"], data)
+    bt, note = backtest_table(run, data)
+    if note:
+        notes.append(note)
+    rates, note = rate_solution(run, proj)
+    if note:
+        notes.append(note)
+
+    sens = pd.DataFrame()
+    sens_base: dict[str, float] = {}
+    n_sens = min(int(sensitivity_paths or SENSITIVITY_PATHS), int(run.n_paths))
+    if sensitivity is not None:
+        entries = read_sensitivity(sensitivity, run)
+        base_models = {"baseline": models["baseline"]}
+        sens, sens_base = sensitivity_runs(run, entries, data, params, n_sens, base_models)
+
+    change = None
+    ends: dict[str, float] = {}
+    prev_name = ""
+    if previous is not None:
+        current_value = _f(budget.loc[CHANGE_ITEM, "draft"])
+        change, ends, prev_name = analysis_of_change(previous, run, params, current_value)
+
+    return ReportValues(
+        run_name=run.name,
+        description=run.description,
+        run_file=Path(run.path).name,
+        synthetic=dsec["synthetic"],
+        as_of=dsec["as_of"],
+        base_year=int(run.base_year),
+        current_year=int(run.current_year),
+        budget_year=int(run.budget_year),
+        years=tuple(int(y) for y in ds[dims.YEAR].values),
+        n_paths=int(run.n_paths),
+        seed=int(run.seed),
+        central=run.outputs.central,
+        quantiles=tuple(run.outputs.quantiles),
+        scenario_names=tuple(run.scenario_names),
+        scenario_descriptions={s.name: s.description for s in run.scenarios},
+        rate_policy=dict(run.rate_policy),
+        data_folder=dsec["data_folder"],
+        data_files=dsec["data_files"],
+        data_sources=dsec["data_sources"],
+        data_checks=dsec["data_checks"],
+        reconciliation=dsec["reconciliation"],
+        history=dsec["history"],
+        assumptions=tabs["assumptions"],
+        adjustments=tabs["adjustments"],
+        parameters=tabs["parameters"],
+        fit_texts=fit_summaries(models),
+        backtest=bt,
+        paths=province_paths(ds),
+        budget=budget,
+        budget_regions=region_table(run, ds),
+        risk=risk_figures(run, ds),
+        scenarios=scenario_table(run, ds),
+        rates=rates,
+        sensitivity=sens,
+        sensitivity_base=sens_base,
+        sensitivity_paths=n_sens,
+        change=change,
+        change_ends=ends,
+        change_previous=prev_name,
+        inputs=inputs if inputs is not None else pd.DataFrame(columns=["group", "path", "sha256"]),
+        versions=dict(versions or {}),
+        command=command,
+        notes=notes,
+    )
