@@ -112,7 +112,7 @@ def _netcdf_content_sha256(path: Path) -> str:
         for k in sorted(a):
             h.update(f"{k}={np.asarray(a[k]).tolist()!r};".encode())
 
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
+    with xr.open_dataset(path) as ds:
         h.update(repr(sorted(ds.sizes.items())).encode())
         attrs(ds.attrs)
         for name in sorted(map(str, ds.variables)):
