@@ -144,7 +144,8 @@ def backtest_model(
         for q, (log, fn) in SIM_TARGETS.items():
             sim = fn(ds)
             for yr in range(origin + 1, last + 1):
-                rows.append(_record(q, log, origin, yr - origin, float(obs.at[yr, q]),
+                rows.append(_record(q, log, origin, yr - origin, float(obs[q].to_numpy()[
+                    list(obs.index).index(yr)]),
                                     sim.sel(year=yr).values, obs[q].loc[:origin]))
     return BacktestResult(pd.DataFrame(rows))
 
@@ -192,7 +193,8 @@ def format_table(tab: pd.DataFrame, digits: int = 3) -> str:
     """Markdown table of :meth:`BacktestResult.table` (for notes and benchmarks/README.md)."""
     cols: Sequence[str] = ["quantity", "horizon", *tab.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for (q, h), row in tab.iterrows():  # type: ignore[misc]
+    for idx, row in tab.iterrows():
+        q, h = idx if isinstance(idx, tuple) else (idx, "")
         vals = [str(q), str(h), str(int(row["n"]))] + [
             f"{row[c]:.{digits}f}" for c in tab.columns if c != "n"
         ]

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+from numpy.typing import NDArray
 from scipy import special
 
 from actuary import dims
@@ -337,10 +338,11 @@ class EconomyResults:
         """
         years = [int(y) for y in years]
         res = self.with_overrides(overrides) if overrides else self
-        return res._simulate(years, n_paths, rng, path_start)
+        arrays = res._arrays(years, n_paths, rng)
+        return res._dataset(arrays, years, np.arange(path_start, path_start + n_paths))
 
-    def _simulate(self, years: list[int], n: int, rng: np.random.Generator,
-                  path_start: int) -> xr.Dataset:
+    def _arrays(self, years: list[int], n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
+        """The simulated variables as arrays (path first), for the requested years only."""
         p = self.params
         b = p.base
         spec = self.spec
@@ -393,8 +395,10 @@ class EconomyResults:
         for t in range(ny):
             c = cov.step(c, lsp, rng, vol)
             coverage[:, t] = c.reshape(n, nr, nk)
-        covered = coverage * employment[:, :, :, None] * b.class_share[None, None]
-        payroll = covered * avg_wage[:, :, :, None] * b.wage_relativity[None, None]
+        covered = employment[:, :, :, None] * b.class_share[None, None]
+        covered *= coverage
+        payroll = avg_wage[:, :, :, None] * b.wage_relativity[None, None]
+        payroll *= covered
         # 4. collection rate
         col_pins: dict[int, FloatArray] = {}
         for (tgt, yr), val in pins.items():
@@ -407,9 +411,28 @@ class EconomyResults:
         collection = special.expit(logit_c)
         dep = np.maximum(series("deposit_rate"), spec.deposit_rate_floor)
         sel = slice(sim_years.index(years[0]), None)
-        path = np.arange(path_start, path_start + n)
+        return {
+            "avg_wage": avg_wage[:, sel],
+            "avg_wage_province": b.avg_wage_province * wage_idx[:, sel],
+            "wage_growth": to_published("wage_growth", series("wage_growth"))[:, sel],
+            "employment": employment[:, sel],
+            "employment_province": b.employment_province * emp_idx[:, sel],
+            "employment_growth": np.expm1(series("employment_growth"))[:, sel],
+            "coverage_rate": coverage[:, sel],
+            "covered_workers": covered[:, sel],
+            "covered_payroll": payroll[:, sel],
+            "collection_rate": collection[:, sel],
+            "cpi_growth": series("cpi_growth")[:, sel],
+            "deposit_rate": dep[:, sel],
+            "national_disposable_income": b.disposable_income * inc_idx[:, sel],
+            "disposable_income_growth": np.expm1(series("disposable_income_growth"))[:, sel],
+        }
+
+    def _dataset(self, arrays: Mapping[str, FloatArray], years: Sequence[int],
+                 path: FloatArray | NDArray[np.int64]) -> xr.Dataset:
+        b = self.params.base
         coords = {
-            dims.PATH: path,
+            dims.PATH: np.asarray(path),
             dims.YEAR: np.asarray(years),
             dims.REGION: list(b.regions),
             dims.INDUSTRY: list(b.classes),
@@ -417,24 +440,10 @@ class EconomyResults:
         py = (dims.PATH, dims.YEAR)
         pyr = (*py, dims.REGION)
         pyrk = (*pyr, dims.INDUSTRY)
-        data = {
-            "avg_wage": (pyr, avg_wage[:, sel]),
-            "avg_wage_province": (py, b.avg_wage_province * wage_idx[:, sel]),
-            "wage_growth": (py, to_published("wage_growth", series("wage_growth"))[:, sel]),
-            "employment": (pyr, employment[:, sel]),
-            "employment_province": (py, b.employment_province * emp_idx[:, sel]),
-            "employment_growth": (py, np.expm1(series("employment_growth"))[:, sel]),
-            "coverage_rate": (pyrk, coverage[:, sel]),
-            "covered_workers": (pyrk, covered[:, sel]),
-            "covered_payroll": (pyrk, payroll[:, sel]),
-            "collection_rate": (pyr, collection[:, sel]),
-            "cpi_growth": (py, series("cpi_growth")[:, sel]),
-            "deposit_rate": (py, dep[:, sel]),
-            "national_disposable_income": (py, b.disposable_income * inc_idx[:, sel]),
-            "disposable_income_growth": (py, np.expm1(series("disposable_income_growth"))[:, sel]),
-        }
+        by_ndim = {2: py, 3: pyr, 4: pyrk}
         ds = xr.Dataset(
-            {k: xr.Variable(d, v, attrs={"units": UNITS[k]}) for k, (d, v) in data.items()},
+            {k: xr.Variable(by_ndim[v.ndim], v, attrs={"units": UNITS[k]})
+             for k, v in arrays.items()},
             coords=coords,
         )
         ds.attrs.update(self.attrs())
@@ -536,9 +545,11 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
 # ---------------------------------------------------------------------------------------------
 
 
-def _simulate_block(args: tuple[EconomyResults, list[int], int, int, int, int]) -> xr.Dataset:
-    res, years, seed, index, start, size = args
-    return res._simulate(years, size, generator(seed, index, "economy"), start)
+def _simulate_block(
+    args: tuple[EconomyResults, list[int], int, int, int],
+) -> tuple[int, dict[str, FloatArray]]:
+    res, years, seed, index, size = args
+    return index, res._arrays(years, size, generator(seed, index, "economy"))
 
 
 def simulate_blocks(
@@ -550,22 +561,34 @@ def simulate_blocks(
     *,
     workers: int = 1,
     chunksize: int = 1,
-    block_size: int = BLOCK_SIZE,
 ) -> xr.Dataset:
     """Simulate ``n_paths`` in fixed blocks (``actuary.rng``), optionally in a process pool.
 
-    Block ``b`` uses ``generator(seed, b, "economy")`` and covers paths ``[b·1000, …)``, so the
-    result does not depend on ``workers`` or ``chunksize`` (blocks per task).
+    Block ``b`` covers paths ``[b·1000, (b+1)·1000)`` and draws from
+    ``actuary.rng.generator(seed, b, "economy")``, so the result does not depend on
+    ``workers`` or on ``chunksize`` (blocks per task). The blocks are written into
+    preallocated arrays (no concatenation copy).
     """
     res = (results.with_overrides(overrides) if overrides else results).without_fit_objects()
     yrs = [int(y) for y in years]
-    tasks = [(res, yrs, seed, b.index, b.start, b.size) for b in path_blocks(n_paths, block_size)]
+    blocks = path_blocks(n_paths, BLOCK_SIZE)
+    tasks = [(res, yrs, seed, b.index, b.size) for b in blocks]
+    out: dict[str, FloatArray] = {}
+
+    def put(index: int, arrays: Mapping[str, FloatArray]) -> None:
+        blk = blocks[index]
+        for k, v in arrays.items():
+            if k not in out:
+                out[k] = np.empty((n_paths, *v.shape[1:]))
+            out[k][blk.start:blk.stop] = v
+
     if workers <= 1 or len(tasks) == 1:
-        parts = [_simulate_block(t) for t in tasks]
+        for t in tasks:
+            put(*_simulate_block(t))
     else:
         with ProcessPoolExecutor(max_workers=workers) as ex:
-            parts = list(ex.map(_simulate_block, tasks, chunksize=chunksize))
-    ds = xr.concat(parts, dim=dims.PATH) if len(parts) > 1 else parts[0]
-    ds.attrs.update(res.attrs())
+            for index, arrays in ex.map(_simulate_block, tasks, chunksize=chunksize):
+                put(index, arrays)
+    ds = res._dataset(out, yrs, np.arange(n_paths))
     ds.attrs["seed"] = seed
     return ds

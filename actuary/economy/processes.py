@@ -642,14 +642,20 @@ class CoverageResults:
         p = self.params
         n, m = c.shape
         zc = rng.standard_normal((n, 1))
-        zi = rng.standard_normal((n, m))
-        shock = np.sqrt(p.rho) * zc + np.sqrt(1.0 - p.rho) * zi
-        lam = special.expit(logit_speed[:, None] + volatility_scale * p.sigma * shock)
+        z = rng.standard_normal((n, m))
+        tgt = np.broadcast_to(p.target, (m,))[None]
         if volatility_scale == 0.0 or p.sigma == 0.0:
             lam = np.broadcast_to(special.expit(logit_speed)[:, None], c.shape)
-        tgt = np.broadcast_to(p.target, (m,))
-        out = c + lam * (tgt[None] - c)
-        return np.asarray(np.clip(out, 0.0, 1.0))
+        else:
+            s = volatility_scale * p.sigma
+            z *= s * np.sqrt(1.0 - p.rho)
+            z += (s * np.sqrt(p.rho)) * zc
+            z += logit_speed[:, None]
+            lam = special.expit(z, out=z)
+        gap = tgt - c
+        gap *= lam
+        gap += c
+        return np.asarray(np.clip(gap, 0.0, 1.0, out=gap))
 
 
 class CoverageProcess:
