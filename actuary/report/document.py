@@ -463,7 +463,7 @@ def numbers_in(text: str) -> list[str]:
     """Every number token in ``text`` (digits with separators), for language-parity checks."""
     import re
 
-    return re.findall(r"-?\d[\d,]*(?:\.\d+)?%?", text)
+    return re.findall(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|-?\d+(?:\.\d+)?%?", text)
 
 
 def all_text(doc: Document, lang: Lang) -> str:

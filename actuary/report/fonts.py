@@ -88,12 +88,19 @@ def setup_fonts() -> str:
 
 
 def add_pdf_font(pdf: Any, family: str = PDF_FAMILY) -> str:
-    """Register the CJK font with an ``fpdf.FPDF`` document under ``family`` (regular and bold).
+    """Register the CJK font with an ``fpdf.FPDF`` document under ``family`` (regular only).
 
-    fpdf2 embeds only the glyphs used. The font has one weight, so the bold style maps to the
-    same file (headings are set apart by size instead).
+    fpdf2 embeds only the glyphs used. The font has one weight and no bold style is registered
+    (each style is subset and embedded separately, which costs seconds with a CJK font);
+    headings are set apart by size and colour instead.
     """
-    path = str(cjk_font_path())
-    pdf.add_font(family, "", path)
-    pdf.add_font(family, "B", path)
+    path = cjk_font_path()
+    kwargs = {"collection_font_number": 0} if path.suffix.lower() == ".ttc" else {}
+    pdf.add_font(family, "", str(path), **kwargs)
+    font = getattr(pdf, "fonts", {}).get(family)
+    ttfont = getattr(font, "ttfont", None)
+    if ttfont is not None:
+        # Keep the font's own bounding boxes when fpdf2 saves the subset: recomputing them walks
+        # every CFF charstring in Python (seconds for a CJK font) and the PDF does not need it.
+        ttfont.recalcBBoxes = False
     return family

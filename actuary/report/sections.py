@@ -36,7 +36,7 @@ from actuary.report.document import (
 from actuary.report.values import ReportValues
 
 WAN: Final = 1e4  # yuan per 万元
-UNIT_WAN: Final = L("万元", "10,000 yuan (万元)")
+UNIT_WAN: Final = L("万元", "万元, ten thousand yuan")
 
 _CONFIDENCE: Final = {
     "confirmed": L("已核实", "confirmed"),
@@ -210,7 +210,7 @@ def _summary(v: ReportValues) -> Section:
                 (
                     L(f"预算草案：{y}年基金收入合计 ", f"Budget draft: total revenue in {y} is "),
                     wan(rev["draft"]),
-                    L(" 万元，支出合计 ", " (10,000 yuan), total expenditure "),
+                    L(" 万元，支出合计 ", " (万元), total expenditure "),
                     wan(exp_["draft"]),
                     L(" 万元，年末滚存结余 ", ", closing balance "),
                     wan(bal["draft"]),
@@ -544,8 +544,8 @@ def _assumptions(v: ReportValues) -> Section:
     blocks.append(
         Subheading(
             L(
-                f"政策参数（{v.budget_year}年1月1日有效值）",
-                f"Policy parameters (in force on 1 January {v.budget_year})",
+                f"政策参数（{v.budget_year}-01-01 有效值）",
+                f"Policy parameters (in force on {v.budget_year}-01-01)",
             )
         )
     )
@@ -645,7 +645,7 @@ def _projection(v: ReportValues) -> Section:
             L(
                 "以下为基准情景下全省合计的模拟分布：阴影为5%–95%和25%–75%分位区间，实线为中位数。",
                 "Simulated distributions for the province, baseline scenario: shaded bands are "
-                "the 5–95 % and 25–75 % ranges, the line the median.",
+                "the 5%–95% and 25%–75% ranges, the line the median.",
             )
         ),
     ]
@@ -708,7 +708,7 @@ def _projection(v: ReportValues) -> Section:
     for code in ("revenue_total", "expenditure_total", "balance_close"):
         lab = item_label(code)
         cols += [L(lab.zh + " 均值", lab.get("en") + " mean"), "P5", "P95"]
-    cols.append(L("结余为负概率", "P(balance<0)"))
+    cols.append(L("结余为负概率", "Prob. of negative balance"))
     blocks.append(
         _tbl(
             L("表9 逐年预测（全省，基准情景）", "Table 9 Projection by year (province, baseline)"),
@@ -935,7 +935,7 @@ def _rates(v: ReportValues) -> Section:
                 item_label("revenue_total"),
                 item_label("expenditure_total"),
                 item_label("balance_close"),
-                L("结余为负概率", "P(balance<0)"),
+                L("结余为负概率", "Prob. of negative balance"),
                 L("可支付月数P5", "Months P5"),
                 L("P50", "Months P50"),
                 L("P95", "Months P95"),
@@ -1043,7 +1043,7 @@ def _sensitivity(v: ReportValues) -> Section:
                 wan(base_bal),
                 L(" 万元，支出合计 ", ", total expenditure "),
                 wan(base_exp),
-                L(" 万元。", " (10,000 yuan)."),
+                L(" 万元。", " (万元)."),
             ),
             Figure(L("图8 敏感性龙卷风图", "Figure 8 Tornado chart"), tornado),
             _tbl(
