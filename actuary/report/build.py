@@ -686,22 +686,22 @@ def fit_summaries(models: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def backtest_table(run: Any, data: Any) -> tuple[pd.DataFrame | None, str]:
-    """The economy backtest table if the economy module provides one, with a note if not."""
+def backtest_table(
+    run: Any, data: Any, economy: Any, n_paths: int
+) -> tuple[pd.DataFrame | None, str]:
+    """Rolling-origin backtest of the economy model (:mod:`actuary.economy.backtest`).
+
+    Columns: quantity, horizon, n, rmse_model, rmse_rw_drift, ratio, cover_80, cover_95.
+    """
     try:
-        from actuary import economy
-    except ImportError:  # pragma: no cover - the package always has it
-        return None, "economy module missing"
-    fn = getattr(economy, "backtest", None)
-    if fn is None:
-        return None, ("backtest: actuary.economy provides no backtest function in this version")
-    res = fn(data)
-    frame = res if isinstance(res, pd.DataFrame) else getattr(res, "table", None)
-    if callable(frame):
-        frame = frame()
-    if not isinstance(frame, pd.DataFrame):
-        return None, "backtest: unexpected result type " + type(res).__name__
-    return frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame, ""
+        from actuary.economy.backtest import backtest_model
+        from actuary.economy.history import history_from
+    except ImportError:
+        return None, "backtest: actuary.economy.backtest is not available in this version"
+    spec = getattr(economy, "spec", None)
+    res = backtest_model(history_from(data), spec, n_paths=n_paths, seed=int(run.seed))
+    frame = res.table().reset_index()
+    return frame, ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -765,11 +765,12 @@ def compute_values(
     proj = project(run, data=data, params=params, models=models, keep_flows=True)
     ds = proj.data
     notes: list[str] = []
+    n_sens = min(int(sensitivity_paths or SENSITIVITY_PATHS), int(run.n_paths))
 
     dsec = data_section(run, data)
     tabs = assumption_tables(run, params)
     budget = budget_table(run, ds, dsec["history"], data)
-    bt, note = backtest_table(run, data)
+    bt, note = backtest_table(run, data, models["baseline"].economy, n_sens)
     if note:
         notes.append(note)
     rates, note = rate_solution(run, proj)
@@ -778,7 +779,6 @@ def compute_values(
 
     sens = pd.DataFrame()
     sens_base: dict[str, float] = {}
-    n_sens = min(int(sensitivity_paths or SENSITIVITY_PATHS), int(run.n_paths))
     if sensitivity is not None:
         entries = read_sensitivity(sensitivity, run)
         base_models = {"baseline": models["baseline"]}

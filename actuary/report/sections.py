@@ -63,6 +63,28 @@ _CAUSES: Final = {
     "method": L("方法与模型", "method and model"),
     "policy": L("政策", "policy"),
 }
+_BT_COLS: Final = {
+    "quantity": L("变量", "Quantity"),
+    "horizon": L("步长（年）", "Horizon (years)"),
+    "n": L("预测次数", "Forecasts"),
+    "rmse_model": L("模型RMSE", "RMSE model"),
+    "rmse_rw_drift": L("漂移随机游走RMSE", "RMSE random walk with drift"),
+    "ratio": L("比值", "Ratio"),
+    "cover_80": L("80%区间覆盖率", "80% interval coverage"),
+    "cover_95": L("95%区间覆盖率", "95% interval coverage"),
+}
+_BT_QUANTITY: Final = {
+    "avg_wage_province": L("全省平均工资（对数）", "Provincial average wage (log)"),
+    "employment_province": L("城镇就业人数（对数）", "Urban employment (log)"),
+    "national_disposable_income": L(
+        "全国城镇居民人均可支配收入（对数）", "National urban disposable income (log)"
+    ),
+    "cpi_growth": L("CPI涨幅", "CPI growth"),
+    "deposit_rate": L("一年期存款利率", "One-year deposit rate"),
+    "covered_payroll": L("参保工资总额（对数）", "Covered payroll (log)"),
+    "coverage_rate": L("参保率", "Coverage rate"),
+    "collection_rate": L("征缴率", "Collection rate"),
+}
 FAN_ITEMS: Final = ("balance_close", "expenditure_total", "revenue_total", "months_of_payment")
 
 
@@ -604,19 +626,22 @@ def _backtest(v: ReportValues) -> Section:
                 ),
             ),
         )
-    cols = list(bt.columns)
-    rows = []
-    for r in _rows(bt, index=False):
-        rows.append(
-            [
-                Num(x, "float", 4)
-                if isinstance(x, float | np.floating)
-                else Num(x, "int")
-                if isinstance(x, int | np.integer)
-                else str(x)
-                for x in r
-            ]
-        )
+    cols: list[L | str] = [_BT_COLS.get(str(c), L(str(c))) for c in bt.columns]
+    rows: list[list[Cell]] = []
+    for rec in bt.to_dict("records"):
+        row: list[Cell] = []
+        for c, x in rec.items():
+            if c == "quantity":
+                row.append(_BT_QUANTITY.get(str(x), L(str(x))))
+            elif c in ("cover_80", "cover_95"):
+                row.append(pct(x, 0))
+            elif isinstance(x, int | np.integer):
+                row.append(Num(x, "int"))
+            elif isinstance(x, float | np.floating):
+                row.append(Num(x, "float", 4))
+            else:
+                row.append(str(x))
+        rows.append(row)
     return Section(
         "backtest",
         L("回测", "Backtest"),
@@ -629,8 +654,8 @@ def _backtest(v: ReportValues) -> Section:
                     "Rolling-origin out-of-sample forecasts: "
                     "fit on data up to year T, forecast T+1 … "
                     "T+3, compare errors with a random walk w"
-                    "ith drift, and count how often the 80 % "
-                    "and 95 % intervals cover the outcome.",
+                    "ith drift, and count how often the 80% "
+                    "and 95% intervals cover the outcome.",
                 )
             ),
             _tbl(L("表8 回测结果", "Table 8 Backtest results"), cols, rows, font_size=7),
