@@ -23,6 +23,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     synth.add_argument("--out", required=True, help="output folder")
     synth.add_argument("--seed", type=int, default=None,
                        help="random seed (default: the documented seed of data/synthetic/)")
+    synth.add_argument("--scale", type=float, default=1.0,
+                       help="multiply covered workers (1 = the embedded province; e.g. 0.02 for "
+                       "a small uncalibrated miniature)")
     check = sub.add_parser("check", help="validate a province data folder")
     check.add_argument("folder", help="data folder with metadata.toml and the CSV files")
 
@@ -34,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
         seed = DEFAULT_SEED if args.seed is None else args.seed
         with staged_output(args.out) as tmp:
-            written = write_synthetic(tmp, seed=seed)
+            written = write_synthetic(tmp, seed=seed, scale=args.scale)
         print(f"wrote {len(written)} files of the SYNTHETIC province (seed {seed}) to {args.out}")
         return 0
     from actuary.data.loader import check_province
