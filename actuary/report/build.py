@@ -332,80 +332,53 @@ def province_paths(ds: Any, scenario: str = "baseline") -> dict[str, np.ndarray]
     return {c: arr[:, :, k] for k, c in enumerate(items)}
 
 
-def budget_table(run: Any, ds: Any, history: pd.DataFrame, data: Any) -> pd.DataFrame:
-    """Budget draft of the province by item: prior-year actual, expected outturn, draft, change,
-    P5 / P50 / P95 (yuan; months for ``months_of_payment``).
+def budget_tables(proj: Any, data: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """The budget draft as :func:`actuary.budget.draft_budget` makes it (the same numbers as the
+    workbook): the province table, the pooling units' flows and the risk figures.
 
-    The draft is the run's central statistic (mean or median) of the budget-year paths; the
-    expected outturn the same statistic for the current year; the prior-year actual comes from
-    the execution data (annual accounts for balances).
+    Returns
+    -------
+    budget
+        Index item code; columns prior_actual, expected_outturn, draft, change (fraction),
+        p05, p50, p95 (yuan; months for ``months_of_payment``).
+    regions
+        Index region code; revenue_total, expenditure_total, net_flow (to the pool, yuan).
+    risk
+        prob_deficit, prob_below_reserve, months_p50 of the budget year.
     """
-    paths = province_paths(ds)
-    years = [int(y) for y in ds[dims.YEAR].values]
-    yb, yc, y0 = int(run.budget_year), int(run.current_year), int(run.base_year)
-    qs = (0.05, 0.5, 0.95)
-    execution = table(data, "execution_monthly")
-    annual = _province_series(execution) if execution is not None else pd.DataFrame()
-    balance = table(data, "fund_balance")
-    bal = balance.set_index("year") if balance is not None else pd.DataFrame()
-    rows = {}
-    for item in [i.code for i in dims.ALL_ITEMS]:
-        if item not in paths:
-            continue
-        p = paths[item]
-        draft = float(_central(p[:, years.index(yb)], run.outputs.central))
-        outturn = (
-            float(_central(p[:, years.index(yc)], run.outputs.central))
-            if yc in years
-            else float("nan")
-        )
-        prior = float("nan")
-        if item in annual.columns and y0 in annual.index:
-            prior = _f(annual.loc[y0, item])
-        elif item in bal.columns and y0 in bal.index:
-            prior = _f(bal.loc[y0, item])
-        if item in dims.INTERNAL_FLOW_CODES and np.isnan(prior):
-            prior = 0.0
-        q = np.quantile(p[:, years.index(yb)], qs)
-        change = draft / outturn - 1.0 if outturn and not np.isnan(outturn) else float("nan")
-        rows[item] = {
-            "prior_actual": prior,
-            "expected_outturn": outturn,
-            "draft": draft,
-            "change": change,
-            "p05": q[0],
-            "p50": q[1],
-            "p95": q[2],
+    from actuary.budget import draft_budget
+
+    d = draft_budget(proj, data)
+    t = d.tables[dims.PROVINCE]
+    qcols = list(d.quantile_columns)
+    budget = pd.DataFrame(
+        {
+            "prior_actual": t["prior_actual"],
+            "expected_outturn": t["outturn"],
+            "draft": t["draft"],
+            "change": t["change_pct"] / 100.0,
         }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def region_table(run: Any, ds: Any) -> pd.DataFrame:
-    """Budget-year central revenue, expenditure and net flow to the pool by pooling unit."""
-    fund = ds["fund"].sel({dims.SCENARIO: "baseline", dims.YEAR: int(run.budget_year)})
-    how = run.outputs.central
-    stat = fund.median(dims.PATH) if how == "median" else fund.mean(dims.PATH)
-    out = {}
-    for r in [str(x) for x in stat[dims.REGION].values]:
-        if r == dims.PROVINCE:
-            continue
-        s = stat.sel({dims.REGION: r})
-
-        def get(item: str, s: Any = s) -> float:
-            return float(s.sel({dims.ITEM: item})) if item in s[dims.ITEM] else 0.0
-
-        net = (
-            get("remittance_to_higher")
-            - get("subsidy_to_lower")
-            - get("transfer_from_higher")
-            + get("remittance_from_lower")
-        )
-        out[r] = {
-            "revenue_total": get("revenue_total"),
-            "expenditure_total": get("expenditure_total"),
-            "net_flow": net,
-        }
-    return pd.DataFrame.from_dict(out, orient="index")
+    )
+    for q, name in zip((0.05, 0.5, 0.95), ("p05", "p50", "p95"), strict=True):
+        col = f"p{round(q * 100):02d}"
+        budget[name] = t[col] if col in qcols else np.nan
+    regions = pd.DataFrame(
+        {
+            "revenue_total": [d.tables[r].loc["revenue_total", "draft"] for r in d.net_flows.index],
+            "expenditure_total": [
+                d.tables[r].loc["expenditure_total", "draft"] for r in d.net_flows.index
+            ],
+            "net_flow": d.net_flows["net_to_pool"].to_numpy(),
+        },
+        index=[str(r) for r in d.net_flows.index],
+    )
+    p = d.probabilities
+    risk = {
+        "prob_deficit": float(p["p_balance_below_zero"]),
+        "prob_below_reserve": float(p["p_balance_below_reserve"]),
+        "months_p50": float(p.get("months_p50", np.nan)),
+    }
+    return budget, regions, risk
 
 
 def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
@@ -426,19 +399,6 @@ def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
             "months_p95": float(np.quantile(mop, 0.95)),
         }
     return pd.DataFrame.from_dict(out, orient="index")
-
-
-def risk_figures(run: Any, ds: Any) -> dict[str, float]:
-    """Budget-year probabilities of a negative balance and of a balance below the reserve."""
-    p = province_paths(ds)
-    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
-    bal = p["balance_close"][:, i]
-    out = {"prob_deficit": float((bal < 0).mean())}
-    if "reserve" in p:
-        out["prob_below_reserve"] = float((bal < p["reserve"][:, i]).mean())
-    if "months_of_payment" in p:
-        out["months_p50"] = float(np.median(p["months_of_payment"][:, i]))
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -769,7 +729,7 @@ def compute_values(
 
     dsec = data_section(run, data)
     tabs = assumption_tables(run, params)
-    budget = budget_table(run, ds, dsec["history"], data)
+    budget, budget_regions, risk = budget_tables(proj, data)
     bt, note = backtest_table(run, data, models["baseline"].economy, n_sens)
     if note:
         notes.append(note)
@@ -821,8 +781,8 @@ def compute_values(
         backtest=bt,
         paths=province_paths(ds),
         budget=budget,
-        budget_regions=region_table(run, ds),
-        risk=risk_figures(run, ds),
+        budget_regions=budget_regions,
+        risk=risk,
         scenarios=scenario_table(run, ds),
         rates=rates,
         sensitivity=sens,
