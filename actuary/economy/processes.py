@@ -41,7 +41,9 @@ Parameter uncertainty
 ---------------------
 Short series (15 annual growth rates) make the estimates themselves uncertain. When
 ``uncertainty`` is on, every path draws its own parameters once, before the year loop:
-coefficients from their estimated asymptotic normal distribution (statsmodels ``cov_params``),
+means and autoregressive coefficients from their estimated asymptotic normal distribution
+(statsmodels ``cov_params`` of the intercept form, carried to the mean form
+:math:`\mu = (I-A)^{-1}c` by the delta method, see :func:`mean_form_cov`),
 innovation standard deviations as :math:`\hat\sigma\sqrt{\nu/\chi^2_\nu}` (the scaled inverse
 chi-square of a normal regression with :math:`\nu` residual degrees of freedom) with the residual
 correlation kept at its estimate. Autoregressive coefficients are clipped to ±0.95 (a VAR matrix
@@ -228,17 +230,14 @@ class GrowthSystemResults:
         chol_hat = np.linalg.cholesky(p.cov + 1e-18 * np.eye(k))
         if not uncertainty or p.coef_cov is None or p.coef_hat is None or p.df_resid is None:
             return mean, ar, np.broadcast_to(chol_hat, (n_paths, k, k)).copy()
-        # coefficients: per equation theta_i = (c_i, A_i.) ~ N(theta_hat_i, V_i)
-        z = rng.standard_normal((n_paths, k, k + 1))
-        roots = np.stack([_sqrt_psd(p.coef_cov[i]) for i in range(k)])  # (k, k+1, k+1)
-        theta = p.coef_hat[None] + np.einsum("imn,pin->pim", roots, z)
-        a_hat = p.coef_hat[:, 1:]
-        c_hat = p.coef_hat[:, 0]
-        a_draw = _stabilise(theta[:, :, 1:], p.form)
-        mu_hat = np.linalg.solve(np.eye(k) - _stabilise(a_hat[None], p.form)[0], c_hat)
-        mu_draw = np.linalg.solve(np.eye(k)[None] - a_draw, theta[:, :, 0][..., None])[..., 0]
-        mean = mean + (mu_draw - mu_hat)
-        ar = _stabilise(ar + (a_draw - a_hat[None]), p.form)
+        # coefficients in mean form (mu, A) ~ N((mu_hat, A_hat), J V J'), J the Jacobian of
+        # theta = (c_i, A_i.)_i -> (mu, vec A) with mu = (I - A)^-1 c (delta method); V is
+        # block-diagonal over equations (cross-equation estimation covariance ignored)
+        root = _sqrt_psd(mean_form_cov(p))
+        z = rng.standard_normal((n_paths, k + k * k))
+        delta = z @ root.T
+        mean = mean + delta[:, :k]
+        ar = _stabilise(ar + delta[:, k:].reshape(n_paths, k, k), p.form)
         # innovation sd: sigma_hat * sqrt(nu / chi2_nu), correlations at the estimate
         nu = p.df_resid
         chi = rng.chisquare(nu, size=(n_paths, k))
@@ -265,6 +264,31 @@ class GrowthSystemResults:
         mean, ar, chol = self.draw_parameters(n_paths, rng, uncertainty)
         return simulate_growth(self.params.names, self.initial, mean, ar, chol, len(years),
                                rng, volatility_scale, pins or {}, list(years))
+
+
+def mean_form_cov(p: GrowthSystemParams) -> FloatArray:
+    r"""Delta-method covariance of :math:`(\mu, \operatorname{vec} A)` (row-major ``A``) from
+    the per-equation covariances of the intercept-form coefficients :math:`(c_i, A_{i\cdot})`.
+
+    :math:`\partial\mu/\partial c_i = (I-A)^{-1} e_i` and
+    :math:`\partial\mu/\partial A_{ij} = (I-A)^{-1} e_i\,\mu_j`.
+    """
+    assert p.coef_hat is not None and p.coef_cov is not None
+    k = p.k
+    a_s = _stabilise(p.coef_hat[None, :, 1:], p.form)[0]
+    inv = np.linalg.inv(np.eye(k) - a_s)
+    mu = inv @ p.coef_hat[:, 0]
+    m = k * (k + 1)
+    v = np.zeros((m, m))
+    jac = np.zeros((k + k * k, m))
+    for i in range(k):
+        o = i * (k + 1)
+        v[o:o + k + 1, o:o + k + 1] = p.coef_cov[i]
+        jac[:k, o] = inv[:, i]
+        for j in range(k):
+            jac[:k, o + 1 + j] = inv[:, i] * mu[j]
+            jac[k + i * k + j, o + 1 + j] = 1.0
+    return np.asarray(jac @ v @ jac.T, dtype=np.float64)
 
 
 def _stabilise(a: FloatArray, form: str) -> FloatArray:
