@@ -5,33 +5,47 @@ Notation for one series (item × region): :math:`x_{h,k}` is the amount executed
 of month :math:`m`, :math:`Y_h = C_{h,12}` the year's total and :math:`S_{h,m} = C_{h,m}/Y_h`
 the cumulative seasonal share. A month with no row counts as zero execution.
 
-Seasonal regression (the model, ``method="regression"``)
-    For the month-end :math:`m` of year :math:`y`, over the past years :math:`h` whose previous
-    year is also known, regress the year-on-year log growth of the total on the year-on-year log
-    growth of the cumulative-to-date (statsmodels OLS):
+Two estimates of this year's log growth :math:`\log(Y_y/Y_{y-1})` at month-end :math:`m`
+    - *seasonal pacing*: :math:`c_{y,m} = \log C_{y,m} - \log \bar S_m - \log Y_{y-1}`, with
+      :math:`\bar S_m` the mean cumulative share of the past years (the cumulative-to-date ÷
+      the historical cumulative share, i.e. simple pacing);
+    - *trend*: :math:`\bar d`, the mean of the past log growths
+      :math:`d_h = \log(Y_h/Y_{h-1})`.
+
+    Their error variances are learnt from the past years :math:`h` (whose previous year is
+    known): :math:`v_p = \overline{r_h^2}` with :math:`r_h = d_h - c_{h,m}` computed with
+    :math:`\bar S_m` left-one-out (an honest out-of-sample error of pacing), and
+    :math:`v_t = \mathrm{var}(d_h)(1 + 1/n)`.
+
+Seasonal credibility model (the model, ``method="credibility"``, the default)
+    The weighted least-squares combination of the two estimates (statsmodels ``WLS`` with
+    weights :math:`1/v_p, 1/v_t` and fixed scale), i.e. the credibility blend
 
     .. math::
-        d_h = \log\frac{Y_h}{Y_{h-1}} = \alpha_m + \beta_m\, c_{h,m} + \varepsilon_h, \qquad
-        c_{h,m} = \log\frac{C_{h,m}}{C_{h-1,m}}, \qquad \varepsilon_h \sim N(0, \sigma_m^2),
+        \mu = z\, c_{y,m} + (1 - z)\, \bar d, \qquad z = \frac{v_t}{v_t + v_p}, \qquad
+        s^2 = \frac{v_p v_t}{v_p + v_t},
 
-    and forecast :math:`\log \hat Y_y = \log Y_{y-1} + \hat\alpha_m + \hat\beta_m c_{y,m}` with
-    the OLS prediction interval (Student *t*, parameter uncertainty included). The point
-    forecast is the mean of the log-normal, :math:`\exp(\mu + s^2/2)` with :math:`s` the
-    standard error of prediction. Because :math:`c_{h,m} = d_h + \log S_{h,m} - \log S_{h-1,m}`,
-    the seasonal shares enter through the ratio to last year's same period: with
-    :math:`\beta = 1,\ \alpha = 0` the forecast is "same seasonal share as last year"
-    (:math:`\hat Y = C_{y,m}/S_{y-1,m}`), with :math:`\beta = 0` it is the trend
-    :math:`Y_{y-1} e^{\alpha}`; the data choose between them month by month (early in the year
-    the cumulative is a noisy signal and :math:`\hat\beta_m` shrinks towards the trend). For a
-    series whose monthly pattern is the same every year (:math:`S_{h,m} = S_m`) the fit is exact
-    and :math:`\hat Y_y = C_{y,m}/S_m`, the closed form (tested).
+    :math:`\log \hat Y_y = \log Y_{y-1} + \mu`, interval :math:`\mu \pm t_{n-1} s` (Student *t*
+    with :math:`n` the number of year pairs), point forecast the log-normal mean
+    :math:`Y_{y-1} \exp(\mu + s^2/2)`. Early in the year the pacing estimate is noisy
+    (:math:`v_p` large) and the trend carries weight; by the autumn :math:`z \to 1` and the
+    forecast is pacing. This is the Bornhuetter–Ferguson / Benktander idea of claims
+    reserving applied to a budget year: the "development" of the year's total over its months.
+    For a series whose monthly pattern is the same every year (:math:`S_{h,m} = S_m`)
+    :math:`v_p = 0` and :math:`\hat Y_y = C_{y,m}/S_m`, the closed form (tested).
 
-    Fallbacks, recorded in the ``method`` column: ``ratio`` (:math:`\beta_m = 1` fixed, mean and
-    variance of :math:`d_h - c_{h,m}`) when fewer than four year pairs or no spread in
-    :math:`c`; ``trend`` (intercept only) before the first month; ``additive`` (mean
-    remaining-to-go :math:`Y_h - C_{h,m}`, normal interval) for series with zero or negative
-    amounts where logs do not exist (e.g. interest booked in a few months only);
-    ``insufficient`` (no interval) with fewer than two past years; ``actual`` at month 12.
+Seasonal regression (an alternative, ``method="regression"``)
+    The statsmodels OLS regression :math:`d_h = \alpha_m + \beta_m c_{h,m} + \varepsilon_h`
+    (free weight :math:`\beta_m` and intercept), forecast with the OLS prediction interval;
+    with fewer than four year pairs, :math:`\beta = 1, \alpha = 0` (``ratio``). In the backtest
+    (``models/notes/monitoring.md``) it loses to the credibility model: with about ten past
+    years the two estimated coefficients are too noisy.
+
+Fallbacks of both, recorded in the ``method`` column: ``trend`` (intercept-only OLS of
+:math:`d_h`) before the first month; ``additive`` (mean remaining-to-go
+:math:`Y_h - C_{h,m}`, Student *t* interval) for series with zero or negative amounts where
+logs do not exist (e.g. interest or transfers booked in a few months only);
+``insufficient`` (no interval) with fewer than two past years; ``actual`` at month 12.
 
 Simple pacing (the baseline, ``method="pacing"``)
     :math:`\hat Y_y = C_{y,m} / \bar S_m` with :math:`\bar S_m` the mean historical cumulative
@@ -63,7 +77,7 @@ __all__ = [
 ]
 
 #: Forecasting methods: the seasonal regression model and the simple pacing baseline.
-METHODS: Final = ("regression", "pacing")
+METHODS: Final = ("credibility", "regression", "pacing")
 #: Minimum number of year pairs for the two-parameter regression.
 _MIN_PAIRS_REGRESSION: Final = 4
 _TINY: Final = 1e-12
@@ -168,6 +182,25 @@ def _ols_interval(
     return mean, float(frame["obs_ci_lower"].iloc[0]), float(frame["obs_ci_upper"].iloc[0]), se_obs
 
 
+def _credibility(c_new: float, r: np.ndarray, d: np.ndarray) -> tuple[float, float]:
+    """Weighted least squares (statsmodels WLS, fixed scale) of the two estimates of this
+    year's log growth — pacing-implied ``c_new`` with error variance ``mean(r²)`` and trend
+    ``mean(d)`` with variance ``var(d)(1 + 1/n)`` — returning the estimate and its standard
+    error (the credibility blend)."""
+    n = len(d)
+    v_p = float(np.mean(r**2))
+    v_t = float(d.var(ddof=1)) * (1.0 + 1.0 / n)
+    g_bar = float(d.mean())
+    if v_p <= _TINY:
+        return c_new, float(np.sqrt(max(v_p, 0.0)))
+    if v_t <= _TINY:
+        return g_bar, float(np.sqrt(max(v_t, 0.0)))
+    res = sm.WLS(
+        np.array([c_new, g_bar]), np.ones((2, 1)), weights=np.array([1.0 / v_p, 1.0 / v_t])
+    ).fit(cov_type="fixed scale")
+    return float(res.params[0]), float(res.bse[0])
+
+
 def _forecast_one(
     hist: np.ndarray,
     hist_years: np.ndarray,
@@ -176,11 +209,12 @@ def _forecast_one(
     m: int,
     level: float,
     signed: bool,
+    model: str = "credibility",
 ) -> _Forecast:
-    """Seasonal-regression forecast of one series (see the module docstring).
+    """Forecast of one series by the seasonal model (see the module docstring).
 
     ``hist`` is ``(n, 12)`` complete past years (``hist_years``), ``cur`` the months
-    ``1 … m`` of ``year``.
+    ``1 … m`` of ``year``; ``model`` is ``"credibility"`` or ``"regression"``.
     """
     n = len(hist_years)
     c_now = float(np.sum(cur[:m])) if m > 0 else 0.0
@@ -200,27 +234,34 @@ def _forecast_one(
     fc: _Forecast
     if positive and prev.size and n_pairs >= 2:
         p = int(prev[0])
+        base = float(np.log(tot[p]))
         d = np.log(tot[pair]) - np.log(tot[pair_prev])
         if m == 0:
             mu, lo, hi, se = _ols_interval(d, None, 0.0, level)
             method = "trend"
-            base = np.log(tot[p])
         else:
             # pacing-implied growth: log(C_{h,m} / S̄_m) − log Y_{h−1}, with the mean log share
-            # S̄_m left-one-out for the fitting years (an honest regressor) and over all past
+            # left-one-out for the past years (an honest out-of-sample error) and over all past
             # years for the forecast
             ls = np.log(cum) - np.log(tot)
-            ls_loo = (ls.sum() - ls) / (n - 1)
+            sh = np.exp(ls)
+            ls_loo = np.log((sh.sum() - sh) / (n - 1))
             c = np.log(cum[pair]) - ls_loo[pair] - np.log(tot[pair_prev])
-            c_new = float(np.log(c_now) - ls.mean() - np.log(tot[p]))
-            if n_pairs >= _MIN_PAIRS_REGRESSION and np.var(c) > _TINY:
+            c_new = float(np.log(c_now) - np.log(sh.mean()) - base)
+            r = d - c  # errors of the pacing-implied growth in past years
+            if model == "regression" and n_pairs >= _MIN_PAIRS_REGRESSION and np.var(c) > _TINY:
                 mu, lo, hi, se = _ols_interval(d, c, c_new, level)
                 method = "regression"
-            else:
-                mu, lo, hi, se = _ols_interval(d - c, None, 0.0, level)
-                mu, lo, hi = mu + c_new, lo + c_new, hi + c_new
+            elif model == "regression":
+                se = float(np.sqrt(np.mean(r**2)))
+                half = _t(level, n_pairs) * se
+                mu, lo, hi = c_new, c_new - half, c_new + half
                 method = "ratio"
-            base = np.log(tot[p])
+            else:
+                mu, se = _credibility(c_new, r, d)
+                half = _t(level, n_pairs - 1) * se
+                lo, hi = mu - half, mu + half
+                method = "credibility"
         fc = _Forecast(
             float(np.exp(base + mu + 0.5 * se**2)),
             float(np.exp(base + lo)),
@@ -280,7 +321,7 @@ def forecast_outturn(
     month: int,
     *,
     level: float = 0.90,
-    method: str = "regression",
+    method: str = "credibility",
     history_years: int | None = None,
 ) -> pd.DataFrame:
     """Year-end forecast of every series of ``panel`` from the end of ``month`` of ``year``.
@@ -323,10 +364,10 @@ def forecast_outturn(
     for s, (region, item) in enumerate(panel.keys):
         hist = panel.x[s, hpos, :]
         cur = cur_all[s]
-        if method == "regression":
-            fc = _forecast_one(hist, hy, cur, year, month, level, item in SIGNED_ITEMS)
-        else:
+        if method == "pacing":
             fc = _pacing_one(hist, cur, month, level)
+        else:
+            fc = _forecast_one(hist, hy, cur, year, month, level, item in SIGNED_ITEMS, method)
         rows.append(
             (region, item, float(cur[:month].sum()), fc.expected, fc.lower, fc.upper,
              fc.method, fc.n_years)

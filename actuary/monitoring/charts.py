@@ -1,0 +1,108 @@
+"""Charts of execution monitoring, with Chinese labels.
+
+- :func:`execution_curves`: cumulative execution of one item by region (small multiples)
+  against the seasonal pacing band of the budget;
+- :func:`deviation_heatmap`: region × item heat map of the pace ratio − 1 (cumulative against
+  where the budget's seasonal pacing says it should be).
+
+The CJK font and house style come from :func:`actuary.report.figures.apply_style` (one call,
+:func:`_setup`), PNGs are written with :func:`actuary.report.figures.save_png` (byte-stable).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+from actuary import dims
+from actuary.monitoring.execution import item_name, region_name
+from actuary.report import figures
+
+if TYPE_CHECKING:
+    from actuary.monitoring.monitor import MonitorResult
+
+__all__ = ["deviation_heatmap", "execution_curves"]
+
+
+def _setup() -> None:
+    """The one font/style setup call of this module."""
+    figures.apply_style()
+
+
+def execution_curves(
+    result: MonitorResult, path: str | Path, *, item: str = "contributions"
+) -> Path:
+    """Small multiples: cumulative ``item`` by region against the pacing band (万元)."""
+    _setup()
+    c = result.curves[result.curves["item"] == item]
+    regions = [r for r in [*dims.REGION_CODES, dims.PROVINCE] if r in set(c["region"])]
+    regions += sorted(set(c["region"]) - set(regions))
+    n = max(len(regions), 1)
+    ncol = 4
+    nrow = math.ceil(n / ncol)
+    fig = Figure(figsize=(11.0, 2.3 * nrow + 0.6), dpi=figures.DPI, layout="constrained")
+    axes = fig.subplots(nrow, ncol, squeeze=False, sharex=True)
+    months = np.arange(1, 13)
+    for k, reg in enumerate(regions):
+        ax = axes[k // ncol][k % ncol]
+        g = c[c["region"] == reg].sort_values("month")
+        ax.fill_between(months, g["pace_lower"] / 1e4, g["pace_upper"] / 1e4,
+                        color=figures.FAN_COLOUR, alpha=0.18, linewidth=0,
+                        label=f"进度区间（{result.settings.pace_level:.0%}）")
+        ax.plot(months, g["pace"] / 1e4, color=figures.FAN_COLOUR, linewidth=1.0,
+                linestyle="--", label="预算 × 历史累计占比")
+        ax.plot(months, g["cumulative"] / 1e4, color=figures.UP_COLOUR, linewidth=1.8,
+                marker="o", markersize=2.5, label="累计执行")
+        ax.set_title(region_name(reg), loc="left", fontsize=9.5)
+        ax.set_xticks([1, 3, 6, 9, 12])
+    for k in range(len(regions), nrow * ncol):
+        axes[k // ncol][k % ncol].set_visible(False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3)
+    fig.suptitle(
+        f"{item_name(item)}累计执行与预算进度区间（{result.year}年1–{result.month}月，万元）",
+        x=0.01, horizontalalignment="left",
+    )
+    return figures.save_png(fig, path)
+
+
+def deviation_heatmap(result: MonitorResult, path: str | Path) -> Path:
+    """Heat map of region × item deviation of the cumulative from the budget pacing."""
+    _setup()
+    t = result.execution
+    t = t[np.isfinite(t["pace_ratio"])]
+    regions = [r for r in [*dims.REGION_CODES, dims.PROVINCE] if r in set(t["region"])]
+    regions += sorted(set(t["region"]) - set(regions))
+    item_order = [*dims.REVENUE_CODES, *dims.EXPENDITURE_CODES, "revenue_total",
+                  "expenditure_total"]
+    items = [i for i in item_order if i in set(t["item"])]
+    mat = (
+        t.pivot_table(index="region", columns="item", values="pace_ratio", aggfunc="first")
+        .reindex(index=regions, columns=items)
+        .to_numpy(dtype=float)
+        - 1.0
+    )
+    fig = Figure(figsize=(1.0 + 0.75 * max(len(items), 1), 1.2 + 0.42 * max(len(regions), 1)),
+                 dpi=figures.DPI, layout="constrained")
+    ax = fig.add_subplot()
+    lim = 0.3
+    im = ax.imshow(np.clip(mat, -lim, lim), cmap="RdBu", aspect="auto",
+                   norm=TwoSlopeNorm(vmin=-lim, vcenter=0.0, vmax=lim))
+    ax.set_xticks(range(len(items)), [item_name(i) for i in items], rotation=45, ha="right")
+    ax.set_yticks(range(len(regions)), [region_name(r) for r in regions])
+    ax.grid(False)
+    for i in range(mat.shape[0]):
+        for j in range(mat.shape[1]):
+            v = mat[i, j]
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:+.0%}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(v) > 0.18 else "black")
+    cb = fig.colorbar(im, ax=ax, shrink=0.8)
+    cb.set_label("累计执行 ÷ 预算进度 − 1")
+    ax.set_title(f"各地区分项目执行偏离（{result.year}年1–{result.month}月）", loc="left")
+    return figures.save_png(fig, path)
