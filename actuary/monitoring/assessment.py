@@ -15,9 +15,9 @@ One row per region (plus ``"JL"``, the province) at the monitored month :math:`m
 - **injury recognition** (工伤认定): recognitions dated in months 1 … :math:`m` of :math:`y`
   (when the claim records end before :math:`y`, the last full year in them; the period is in
   ``claims_period``), the same period a year earlier and the change; accident-to-recognition
-  lag (median and 90th percentile, days) of those recognitions. The data carry no application date, so the lag
-  includes the time before the application (up to 30 days for the employer, art. 17 of the
-  Regulation) and is not a test of the 60-day decision limit (art. 20);
+  lag (median and 90th percentile, days) of those recognitions. The data carry no application
+  date, so the lag includes the time before the application (up to 30 days for the employer,
+  art. 17 of the Regulation) and is not a test of the 60-day decision limit (art. 20);
 - **disability appraisal** (劳动能力鉴定): recognitions of the period with a disability grade
   (grades 1–10) and their share; grades 1–4 separately. The data carry no appraisal date, so
   these count appraisal *outcomes* of the period's recognitions (a proxy).
