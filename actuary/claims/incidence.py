@@ -1,0 +1,209 @@
+"""Incidence of recognised work injuries per covered worker: a GLM with an exposure offset.
+
+Model (one cell = accident year *t* × region *r* × industry class *c*):
+
+.. math::
+
+    N_{trc} \\sim \\text{Poisson}(\\lambda_{trc} \\, Y_t \\, G_{trc}), \\qquad
+    \\log \\lambda_{trc} = \\log(E_{trc} \\, \\pi_{T-t}) + \\alpha_c + \\rho_r + \\beta (t - t_0)
+
+with :math:`E` the covered workers (``exposure.csv``), :math:`\\pi_k` the share of an accident
+year's claims recognised within *k* years (so the latest, incompletely recognised accident
+years enter with a smaller offset instead of biasing the trend), :math:`\\alpha_c` the class
+effect, :math:`\\rho_r` the region effect and :math:`\\beta` the log-linear trend.
+
+Over-dispersion has two parts:
+
+- a **random year effect** :math:`Y_t` (mean 1, variance :math:`\\sigma_Y^2`) common to all
+  cells of a year, estimated by the method of moments on year totals of the Poisson fit:
+  :math:`\\hat\\sigma_Y^2 = \\max\\{0, \\overline{[(O_t - E_t)^2 - E_t] / E_t^2}\\}`, because
+  :math:`\\operatorname{Var} O_t = E_t + \\sigma_Y^2 E_t^2` under the model;
+- a **cell effect** :math:`G_{trc}` (Gamma, mean 1, variance :math:`\\alpha`): the NB2 dispersion
+  of a negative binomial fit that also carries year fixed effects (so it is net of
+  :math:`Y_t`).
+
+Poisson and negative-binomial fits of the trend model are compared by AIC and Pearson
+dispersion (:attr:`IncidenceFit.comparison`). Fitted with statsmodels (``GLM`` Poisson,
+``NegativeBinomial`` discrete model). Major-accident victims (``event_id`` set) are excluded:
+they are the separate compound process of :mod:`actuary.claims.major`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+
+__all__ = ["IncidenceFit", "claim_counts", "fit_incidence", "recognition_completion"]
+
+
+def recognition_completion(
+    accident_year: np.ndarray, recognition_year: np.ndarray, last_year: int, max_lag: int = 5
+) -> np.ndarray:
+    """Share :math:`\\pi_k` of an accident year's claims recognised within ``k`` years.
+
+    Estimated as a chain ladder on claim counts (volume-weighted on the accident years that are
+    observed at both lags), so the latest years need not be complete. Returns ``pi[0 … max_lag]``
+    with ``pi[max_lag] = 1``.
+    """
+    ay = np.asarray(accident_year, int)
+    lag = np.clip(np.asarray(recognition_year, int) - ay, 0, max_lag)
+    years = np.arange(ay.min(), last_year + 1)
+    tri = np.zeros((years.size, max_lag + 1))
+    np.add.at(tri, (ay - years[0], lag), 1.0)
+    cum = np.cumsum(tri, axis=1)
+    obs = (years[:, None] + np.arange(max_lag + 1)[None, :]) <= last_year
+    f = np.ones(max_lag)
+    for k in range(max_lag):
+        ok = obs[:, k + 1]
+        den = cum[ok, k].sum()
+        f[k] = cum[ok, k + 1].sum() / den if den > 0 else 1.0
+    cdf = np.append(np.cumprod(f[::-1])[::-1], 1.0)
+    return 1.0 / cdf
+
+
+def claim_counts(
+    claims: pd.DataFrame, exposure: pd.DataFrame, last_year: int, max_lag: int = 5
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cell table ``year, region, industry_class, n, workers, completion`` for the GLM.
+
+    Claims with an ``event_id`` (major accidents) and claims recognised after ``last_year``
+    are left out.
+    """
+    c = claims
+    ay = pd.to_datetime(c["accident_date"]).dt.year.to_numpy()
+    ry = pd.to_datetime(c["recognition_date"]).dt.year.to_numpy()
+    ev = c["event_id"] if "event_id" in c else pd.Series("", index=c.index)
+    ordinary = (ev.isna() | (ev.astype(str).str.strip() == "")).to_numpy() & (ry <= last_year)
+    pi = recognition_completion(ay[ordinary], ry[ordinary], last_year, max_lag)
+    df = pd.DataFrame(
+        {
+            "year": ay[ordinary],
+            "region": c["region"].astype(str).to_numpy()[ordinary],
+            "industry_class": c["industry_class"].astype(int).to_numpy()[ordinary],
+        }
+    )
+    n = df.groupby(["year", "region", "industry_class"]).size().rename("n")
+    exp = exposure[["year", "region", "industry_class", "covered_workers"]].copy()
+    exp["region"] = exp["region"].astype(str)
+    exp = exp[exp["year"] <= last_year].set_index(["year", "region", "industry_class"])
+    cells = exp.join(n, how="left").fillna({"n": 0.0}).reset_index()
+    cells = cells.rename(columns={"covered_workers": "workers"})
+    cells = cells[cells["workers"] > 0]
+    lag = np.clip(last_year - cells["year"].to_numpy(), 0, max_lag)
+    cells["completion"] = pi[lag]
+    return cells, pi
+
+
+@dataclass
+class IncidenceFit:
+    """Fitted incidence model (see the module docstring for the equations)."""
+
+    class_effect: dict[int, float]
+    region_effect: dict[str, float]
+    intercept: float
+    trend: float
+    trend_se: float
+    base_year: int
+    sigma_year: float
+    alpha_cell: float
+    completion: np.ndarray
+    comparison: pd.DataFrame
+    cells: pd.DataFrame = field(repr=False)
+
+    def log_rate(self, regions: list[str], classes: list[int]) -> np.ndarray:
+        """log claims per covered worker in ``base_year`` for (region, class), shape (R, C)."""
+        r = np.array([self.region_effect.get(x, 0.0) for x in regions])
+        c = np.array([self.class_effect[int(k)] for k in classes])
+        return self.intercept + r[:, None] + c[None, :]
+
+    def fitted_cells(self) -> pd.DataFrame:
+        """The history cells with the fitted expected count ``mu`` (trend model)."""
+        d = self.cells.copy()
+        lr = (
+            self.intercept
+            + d["region"].map(self.region_effect).fillna(0.0).to_numpy()
+            + d["industry_class"].map(self.class_effect).to_numpy()
+            + self.trend * (d["year"].to_numpy() - self.base_year)
+        )
+        d["mu"] = d["workers"].to_numpy() * d["completion"].to_numpy() * np.exp(lr)
+        return d
+
+
+def _effects(params: pd.Series, name: str, levels: list[object]) -> dict[object, float]:
+    out: dict[object, float] = {}
+    for lv in levels:
+        key = f"C({name})[T.{lv}]"
+        out[lv] = float(params.get(key, 0.0))
+    return out
+
+
+def fit_incidence(
+    claims: pd.DataFrame, exposure: pd.DataFrame, last_year: int, max_lag: int = 5
+) -> IncidenceFit:
+    """Fit the incidence GLM to claim records and exposure (see the module docstring)."""
+    cells, pi = claim_counts(claims, exposure, last_year, max_lag)
+    base_year = int(cells["year"].max())
+    cells = cells.assign(
+        t=cells["year"] - base_year,
+        logoff=np.log(cells["workers"] * cells["completion"]),
+    )
+    formula = "n ~ C(industry_class) + C(region) + t"
+    pois = smf.glm(formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter of the discrete NB optimiser
+        nb_mod = smf.negativebinomial(formula, data=cells, offset=cells["logoff"])
+        nb = nb_mod.fit(
+            start_params=np.append(pois.params.to_numpy(), 0.01),
+            method="bfgs",
+            disp=0,
+            maxiter=300,
+        )
+        fe_formula = "n ~ C(industry_class) + C(region) + C(year)"
+        pois_year = smf.glm(
+            fe_formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]
+        ).fit()
+        nb_year = smf.negativebinomial(fe_formula, data=cells, offset=cells["logoff"]).fit(
+            start_params=np.append(pois_year.params.to_numpy(), 0.01),
+            method="bfgs",
+            disp=0,
+            maxiter=300,
+        )
+    alpha_cell = float(max(nb_year.params["alpha"], 0.0))
+    comp = pd.DataFrame(
+        {
+            "model": ["poisson", "negative_binomial"],
+            "aic": [float(pois.aic), float(nb.aic)],
+            "loglik": [float(pois.llf), float(nb.llf)],
+            "trend": [float(pois.params["t"]), float(nb.params["t"])],
+            "trend_se": [float(pois.bse["t"]), float(nb.bse["t"])],
+            "pearson_dispersion": [float(pois.pearson_chi2 / pois.df_resid), np.nan],
+            "nb_alpha": [0.0, float(nb.params["alpha"])],
+        }
+    ).set_index("model")
+    # random year effect by moments on the Poisson fit's year totals
+    mu = pois.fittedvalues
+    yt = cells.assign(mu=mu).groupby("year")[["n", "mu"]].sum()
+    s2 = float(np.mean(((yt["n"] - yt["mu"]) ** 2 - yt["mu"]) / yt["mu"] ** 2))
+    sigma_year = float(np.sqrt(max(s2, 0.0)))
+    classes = sorted(int(c) for c in cells["industry_class"].unique())
+    regions = sorted(str(r) for r in cells["region"].unique())
+    ce = {int(str(k)): v for k, v in _effects(pois.params, "industry_class", list(classes)).items()}
+    re_ = {str(k): v for k, v in _effects(pois.params, "region", list(regions)).items()}
+    return IncidenceFit(
+        class_effect=ce,
+        region_effect=re_,
+        intercept=float(pois.params["Intercept"]),
+        trend=float(pois.params["t"]),
+        trend_se=float(pois.bse["t"]),
+        base_year=base_year,
+        sigma_year=sigma_year,
+        alpha_cell=alpha_cell,
+        completion=pi,
+        comparison=comp,
+        cells=cells,
+    )
