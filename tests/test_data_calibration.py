@@ -222,3 +222,39 @@ def test_contribution_rates_stay_within_the_national_grade_band(prov: ProvinceDa
 def test_reserve_is_tagged_as_an_assumption() -> None:
     readme = (ROOT / "data" / "synthetic" / "README.md").read_text(encoding="utf-8")
     assert "reserve" in readme and "assumption" in readme
+
+
+def test_one_off_payments_agree_with_actuary_benefits(prov: ProvinceData) -> None:
+    # Independent computation: the benefit engine (actuary.benefits.price_benefits, issue of
+    # the benefits engineer, reading actuary.params) prices the same claims. Accidents from
+    # 2021 (统收统支: A = province's previous-year average monthly wage). Workers whose
+    # retirement date is unaffected by the 2025 reform or far away, so the near-retirement
+    # reduction of the grade 5-10 medical lump sum uses the same retirement age.
+    from actuary.benefits import price_benefits
+
+    cl = prov.claims.set_index("claim_id")
+    pay = prov.payments
+    wage = prov.economy.set_index("year")["avg_wage"]
+    by = cl["birth_date"].dt.year
+    old_rules = ((cl["sex"] == "M") & (by < 1965)) | ((cl["sex"] == "F") & (by < 1975))
+    eligible = (cl["accident_date"].dt.year >= 2021) & (old_rules | (by > 1990))
+    for item in ("disability_lump_sum", "funeral_grant", "death_lump_sum", "medical_lump_sum"):
+        paid = pay[pay["benefit_item"] == item].set_index("claim_id")
+        paid = paid[eligible.reindex(paid.index).to_numpy()]
+        c = cl.loc[paid.index]
+        a = wage.reindex(c["accident_date"].dt.year - 1).to_numpy() / 12
+        delay_days = (365.25 * (paid["calendar_year"] - c["grading_date"].dt.year)).round()
+        sep = (c["grading_date"] + pd.to_timedelta(delay_days, unit="D")).fillna(
+            c["accident_date"])
+        r = price_benefits(
+            c["outcome"].to_numpy(), c["monthly_wage"].to_numpy(), a,
+            c["accident_date"].to_numpy().astype("datetime64[D]"),
+            birth_date=c["birth_date"].to_numpy().astype("datetime64[D]"),
+            retirement_group=np.where(c["sex"] == "M", "male", "female_worker"),
+            leaves_employment=c["leaves_employment"].to_numpy(),
+            separation_date=sep.to_numpy().astype("datetime64[D]"),
+        )
+        want = r.fund_paid()[item]
+        ok = np.abs(paid["amount"].to_numpy() - want) < 0.02
+        assert len(ok) > 50, item
+        assert ok.mean() > 0.99, (item, ok.mean())

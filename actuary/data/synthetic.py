@@ -433,7 +433,19 @@ def _payments(rng: np.random.Generator, s: dict[str, dict[str, Any]], world: _Wo
     mls = known & cl.leaves
     mmonths = np.array([0, 0, 0, 0, *sv["medical_lump_sum_months"]])[gidx]
     delay = rng.geometric(1 - sv["medical_lump_sum_delay"], n) - 1
-    pay.add(ids[mls], (gyear + delay)[mls], "medical_lump_sum", (mmonths * wpers)[mls])
+    # near-retirement reduction at separation (grading date + delay years)
+    red = sv["lump_sum_retirement_reduction"]
+    ret = sv["retirement_age"]
+    retire = cl.birth.astype("datetime64[M]") + 12 * np.where(cl.male, ret["male"],
+                                                                ret["female"])
+    sep = np.where(known, gd, as_of) + np.rint(365.25 * delay).astype(np.int64)
+    left = np.floor((retire.astype("datetime64[D]") - sep).astype(np.int64) / 365.25)
+    factor = np.where(left >= red["full_years"], 1.0,
+                      np.where(left >= 1, 1.0 - red["step"] * (red["full_years"] - left),
+                               np.where(left >= 0, red["under_one_year"], 0.0)))
+    factor = np.clip(factor, 0.0, 1.0)
+    pay.add(ids[mls], (gyear + delay)[mls], "medical_lump_sum",
+            (mmonths * wpers * factor)[mls])
     # --- death lump sums at recognition
     a_death = _pool_wage(world, s, ayear, cl.region)
     pay.add(ids[death], ryear[death], "funeral_grant", (sv["funeral_months"] * a_death)[death])
@@ -789,9 +801,7 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, pd.DataF
         "official_code": ["true" if r.official_code else "false" for r in dims.REGIONS],
         "population_2020": [str(_CENSUS_2020[r]) if r in _CENSUS_2020 else "" for r in regions],
     })
-    cpi = {2010: 0.033, 2011: 0.054, 2012: 0.026, 2013: 0.026, 2014: 0.020, 2015: 0.014,
-           2016: 0.020, 2017: 0.016, 2018: 0.021, 2019: 0.029, 2020: 0.025, 2021: 0.009,
-           2022: 0.020, 2023: 0.002, 2024: 0.002, 2025: 0.000}
+    cpi = _yearmap(s["economy"]["cpi_growth"])
     economy_df = pd.DataFrame({
         "year": hist,
         "avg_wage": np.rint(world.wp[hi]).astype(np.int64),
