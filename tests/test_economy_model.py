@@ -40,8 +40,7 @@ def test_closed_form_with_zero_volatility_and_no_parameter_uncertainty() -> None
     names = list(g.names)
     for name in names:
         i = names.index(name)
-        mu, phi, y0 = float(g.mean[i]), float(g.ar[i, i]), float(g.initial if False else
-                                                                 params.growth.initial[i])
+        mu, phi, y0 = float(g.mean[i]), float(g.ar[i, i]), float(params.growth.initial[i])
         path = [mu + phi**h * (y0 - mu) for h in range(1, len(YEARS) + 1)]
         if name == "wage_growth":
             exp_w = [b.avg_wage_province * math.exp(sum(path[: h + 1])) for h in range(len(path))]
@@ -63,7 +62,8 @@ def test_closed_form_with_zero_volatility_and_no_parameter_uncertainty() -> None
                                    rtol=1e-12)
         np.testing.assert_allclose(ds.employment.values[1, h], b.employment_region * emp_idx[h],
                                    rtol=1e-12)
-    # scheduled coverage c_h = c* - (c* - c0)(1 - lambda)^h, covered = c e pi, payroll = covered w kappa
+    # scheduled coverage c_h = c* - (c* - c0)(1 - lambda)^h, covered = c e pi,
+    # payroll = covered w kappa
     cp = params.coverage.params
     for h in range(len(YEARS)):
         for r in range(len(b.regions)):
@@ -257,3 +257,14 @@ def test_missing_column_is_input_error() -> None:
     with pytest.raises(InputError) as e:
         EconomyModel().fit(fr)
     assert "economy_region.csv" in str(e.value) and "avg_wage" in str(e.value)
+
+
+def test_repeated_and_superseding_overrides() -> None:
+    res = EconomyModel(DETERMINISTIC).fit(province_frames())
+    pin = Override("wage_growth", 0.04, "guideline", year=2026)
+    twice = res.with_overrides([pin]).with_overrides([pin])
+    assert len(twice.overrides) == 1
+    later = twice.with_overrides([Override("economy.wage_growth", 0.03, "revised", year=2026)])
+    assert len(later.overrides) == 1
+    ds = later.simulate([2026], 2, np.random.default_rng(0))
+    np.testing.assert_allclose(ds.wage_growth.values, 0.03, rtol=1e-12)

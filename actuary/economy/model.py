@@ -288,15 +288,20 @@ class EconomyResults:
         applied = list(self.overrides)
         for o in overrides:
             t = _normalise_target(o.target)
+            rec = replace(o, target=t)
+            same = [a for a in applied if a.target == t and a.year == o.year]
+            if any(a.value == o.value and a.reason == o.reason for a in same):
+                continue  # the same adjustment arriving twice (file pins and run overrides)
             if o.year is not None:
                 if t not in PIN_TARGETS:
                     raise InputError(
                         f"cannot pin '{o.target}'; pinnable: {', '.join(PIN_TARGETS)}",
                         file=o.origin or None, field=o.target)
-                applied.append(replace(o, target=t))
-                continue
-            p = _apply_param_override(p, t, o)
-            applied.append(replace(o, target=t))
+            else:
+                p = _apply_param_override(p, t, o)
+            # a later override of the same target (and year) supersedes the earlier record
+            applied = [a for a in applied if not (a.target == t and a.year == o.year)]
+            applied.append(rec)
         return replace(self, params=p, overrides=tuple(applied))
 
     def summary(self) -> str:
