@@ -491,15 +491,22 @@ class _Groups:
 
 
 def _groups(
-    lattice: RateLattice, classes: tuple[int, ...], solved_idx: list[int], current: FloatArray
+    lattice: RateLattice,
+    classes: tuple[int, ...],
+    solved_idx: list[int],
+    current: FloatArray,
+    by_current: bool,
 ) -> _Groups:
+    """Group the solved classes by lattice (and, under a cap on the yearly change, by the
+    multiplier in force, which the cap is measured from)."""
     keys: dict[tuple[tuple[float, ...], float], list[int]] = {}
     for j in solved_idx:
         vals = lattice.values[lattice.classes.index(classes[j])]
-        keys.setdefault((vals, round(float(current[j]), 12)), []).append(j)
+        cur = round(float(current[j]), 12) if by_current else 0.0
+        keys.setdefault((vals, cur), []).append(j)
     members = tuple(tuple(v) for v in keys.values())
     lattices = tuple(np.asarray(k[0]) for k in keys)
-    cur = np.array([k[1] for k in keys])
+    cur = np.array([float(np.mean(current[list(m)])) for m in members])
     return _Groups(members, lattices, cur)
 
 
@@ -687,7 +694,7 @@ def solve_rates(
     )
     solved = tuple(s.classes) if s.instrument == "per_class" and s.classes else classes
     solved_idx = [classes.index(c) for c in solved]
-    groups = _groups(lattice, classes, solved_idx, current)
+    groups = _groups(lattice, classes, solved_idx, current, s.max_change_per_year is not None)
     n_g = len(groups.members)
     base_sched = np.broadcast_to(current, (len(years), len(classes))).copy()
 
@@ -841,7 +848,7 @@ def solve_rates(
             }
         )
     n_sol = p_by.shape[0]
-    se = math.sqrt(max(p_sol * (1 - p_sol), 1e-12) / n_paths) if s.kind != "break_even" else 0.0
+    se = math.sqrt(max(p_sol * (1 - p_sol), 0.0) / n_paths) if s.kind != "break_even" else 0.0
     return RateSolution(
         settings=s,
         lattice=lattice,

@@ -1,0 +1,155 @@
+"""``actuary rates RUN.toml --out DIR``: contribution rates under 以支定收、收支平衡.
+
+Projects the run's baseline once (keeping the simulated flows), solves the rate schedule that
+meets the run file's ``[rate_policy.target]`` (:mod:`actuary.rates`) and re-projects at it.
+``--target-months L``, ``--alpha A`` and ``--horizon H`` override the run file's target;
+``--paths N`` / ``--seed S`` / ``--workers N`` the simulation.
+
+Writes (all at once, through :func:`actuary.io.staged_output`):
+
+- ``rates.json``: the solved multiplier (or per-class schedule), ``alpha``, ``target_months``,
+  ``horizon``, ``achieved_probability`` (from the re-projection) and the rest of the solution;
+- ``rates_schedule.csv``, ``rates_by_year.csv``, ``rates_candidates.csv``,
+  ``rates_thresholds.csv``: the tables behind it;
+- ``rule_rate_levels.csv``, ``rule_rates.csv``, ``rule_balance.csv``: the distribution of the
+  rates employers pay and of the balance under the run's rate rule (``[rate_policy] rule``);
+- ``rates_months_fan.png``, ``rule_months_fan.png``: fan charts (Chinese labels);
+- ``rates_summary.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["configure", "run"]
+
+
+def add_simulation_arguments(parser: argparse.ArgumentParser) -> None:
+    """``RUN.toml --out DIR [--paths N] [--seed S] [--workers N] [--quiet]``."""
+    parser.add_argument("run_file", metavar="RUN.toml", help="run file, e.g. models/jilin.toml")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--paths", type=int, default=None, metavar="N", help="number of paths")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes over path blocks"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of ``actuary rates``."""
+    add_simulation_arguments(parser)
+    parser.add_argument(
+        "--target-months",
+        type=float,
+        default=None,
+        metavar="L",
+        help="months of payment capacity to keep (overrides rate_policy.target.lower_months)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        metavar="A",
+        help="probability in (0, 1) the target must hold with (overrides the run file)",
+    )
+    parser.add_argument(
+        "--horizon", type=int, default=None, metavar="H", help="years the target must hold"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve, re-project and write the outputs."""
+    from actuary.errors import InputError
+    from actuary.io import staged_output
+    from actuary.policy import rule_from_spec
+    from actuary.projection import project
+    from actuary.rates import RateSettings, rule_outcomes, solve_rates
+    from actuary.spec.run import load_run
+
+    if args.workers < 1:
+        raise InputError("must be at least 1", field="--workers")
+    run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
+    table = dict(run_spec.rate_policy).get("target", {})
+    settings = RateSettings.from_spec(table, file=str(run_spec.path)).with_overrides(
+        target_months=args.target_months, alpha=args.alpha, horizon=args.horizon
+    )
+    start = settings.start_year or run_spec.budget_year
+    if start + settings.horizon - 1 > run_spec.years[-1]:
+        raise InputError(
+            f"horizon {settings.horizon} from {start} runs past the run's last year "
+            f"{run_spec.years[-1]}",
+            field="--horizon" if args.horizon is not None else "rate_policy.target.horizon",
+        )
+    rule = rule_from_spec(dict(run_spec.rate_policy), file=str(run_spec.path))
+    proj = project(
+        run_spec,
+        scenarios=["baseline"],
+        workers=args.workers,
+        progress=not args.quiet,
+        keep_flows=True,
+    )
+    flows = proj.flows["baseline"]
+    sol = solve_rates(flows, settings, start_year=start)
+    outcomes = rule_outcomes(flows, rule)
+    with staged_output(args.out) as tmp:
+        doc = sol.to_json()
+        doc["run"] = {
+            "file": str(run_spec.path.name),
+            "sha256": run_spec.sha256,
+            "seed": run_spec.seed,
+            "n_paths": run_spec.n_paths,
+            "rate_rule": repr(rule),
+        }
+        (tmp / "rates.json").write_text(
+            json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        sol.schedule_frame().to_csv(tmp / "rates_schedule.csv", index=False)
+        sol.by_year_frame().to_csv(tmp / "rates_by_year.csv", index=False)
+        sol.candidates.to_csv(tmp / "rates_candidates.csv", index=False)
+        sol.thresholds.to_csv(tmp / "rates_thresholds.csv", index=False)
+        for name, frame in outcomes.items():
+            stem = "rule_rate_levels" if name == "rate_levels" else f"rule_{name}"
+            frame.to_csv(tmp / f"{stem}.csv", index=False)
+        _charts(sol, flows, rule, tmp)
+        (tmp / "rates_summary.txt").write_text(sol.summary() + "\n", encoding="utf-8")
+    print(sol.summary())
+    print(f"wrote {args.out}/rates.json", file=sys.stderr)
+    return 0
+
+
+def _charts(sol: object, flows: object, rule: object, out: object) -> None:
+    """Fan charts of months of payment at the solved schedule and under the run's rule."""
+    from pathlib import Path
+
+    from actuary.projection.flows import roll_forward
+    from actuary.rates import RateSolution, province_flows
+    from actuary.report import figures
+
+    assert isinstance(sol, RateSolution)
+    folder = Path(str(out))
+    figures.apply_style()
+    s = sol.settings
+    f = sol.reprojected
+    ref = (s.lower_months, f"目标 {s.lower_months:g} 个月") if s.kind == "months_band" else None
+    fig = figures.fan_chart(
+        f.years,
+        f.months,
+        title=f"累计结余可支付月数（求解费率：基准费率 × {sol.level:g}）",
+        ylabel="月",
+        reference=ref,
+        series_label=f"达标概率 {sol.achieved_probability:.1%}",
+    )
+    figures.save_png(fig, folder / "rates_months_fan.png")
+    g = province_flows(roll_forward(flows, rule))  # type: ignore[arg-type]
+    fig = figures.fan_chart(
+        g.years,
+        g.months,
+        title="累计结余可支付月数（费率规则下）",
+        ylabel="月",
+        reference=ref,
+        series_label=repr(rule)[:60],
+    )
+    figures.save_png(fig, folder / "rule_months_fan.png")
