@@ -131,6 +131,7 @@ def fake_values() -> ReportValues:
                 "months_p05": [10.0],
                 "months_p50": [14.0],
                 "months_p95": [18.0],
+                "prob_below_reserve": [0.2],
             },
             index=["baseline"],
         ),

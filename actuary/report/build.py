@@ -233,8 +233,12 @@ def data_section(run: Any, data: Any) -> dict[str, Any]:
                 "detail": ", ".join(bad) if bad else f"{len(rec)} items",
             }
         )
+    try:
+        shown = folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = str(folder)
     return {
-        "data_folder": str(folder),
+        "data_folder": shown,
         "as_of": str(meta.get("as_of", "")),
         "synthetic": bool(meta.get("synthetic", False)),
         "data_files": pd.DataFrame(files, columns=["file", "rows", "columns", "sha256"]),
@@ -381,6 +385,24 @@ def budget_tables(proj: Any, data: Any) -> tuple[pd.DataFrame, pd.DataFrame, dic
     return budget, regions, risk
 
 
+def _below_reserve(ds: Any, scenario: str, year: int) -> float:
+    """Probability that the province's closing balance is below the required reserve."""
+    if "reserve_required" not in ds:
+        return float("nan")
+    bal = ds["fund"].sel(
+        {
+            dims.SCENARIO: scenario,
+            dims.YEAR: year,
+            dims.REGION: dims.PROVINCE,
+            dims.ITEM: "balance_close",
+        }
+    )
+    req = ds["reserve_required"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
+    if dims.REGION in req.dims:
+        req = req.sel({dims.REGION: dims.PROVINCE})
+    return float((bal < req).mean())
+
+
 def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
     """Budget-year key figures of each scenario for the province."""
     out = {}
@@ -394,6 +416,7 @@ def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
             "expenditure": float(_central(p["expenditure_total"][:, i], run.outputs.central)),
             "balance": float(_central(p["balance_close"][:, i], run.outputs.central)),
             "prob_deficit": float((p["balance_close"][:, i] < 0).mean()),
+            "prob_below_reserve": _below_reserve(ds, s, yb),
             "months_p05": float(np.quantile(mop, 0.05)),
             "months_p50": float(np.quantile(mop, 0.5)),
             "months_p95": float(np.quantile(mop, 0.95)),
@@ -669,34 +692,35 @@ def backtest_table(
 # --------------------------------------------------------------------------------------------
 
 
-def rate_solution(run: Any, proj: Any) -> tuple[dict[str, Any] | None, str]:
-    """The rate solver's result for the run, or ``None`` with the reason."""
+def rate_solution(run: Any, proj: Any, params: Any) -> tuple[dict[str, Any] | None, str]:
+    """The rate solver's result (:func:`actuary.rates.solve_rates`) on the baseline flows, with
+    the target of the run's ``[rate_policy.target]`` (the solver's defaults when absent); or
+    ``None`` and the reason when the target cannot be solved on this run (e.g. a horizon longer
+    than the projection)."""
+    from actuary.rates import RateSettings, solve_rates
+
+    target = dict(run.rate_policy).get("target", {})
+    settings = RateSettings.from_spec(
+        target if isinstance(target, Mapping) else {}, file=str(run.path)
+    )
     try:
-        from actuary import rates
-    except ImportError:
-        return None, "rates: actuary.rates is not available"
-    solve = getattr(rates, "solve_rates", None)
-    if solve is None:
-        return None, "rates: actuary.rates.solve_rates is not available"
-    sol = solve(proj) if _accepts_one(solve) else solve(run, proj)
-    to_dict = getattr(sol, "to_dict", None)
-    d = to_dict() if callable(to_dict) else dataclasses.asdict(sol)
-    return {k: v for k, v in d.items() if isinstance(v, int | float | str | bool)}, ""
-
-
-def _accepts_one(fn: Any) -> bool:
-    import inspect
-
-    try:
-        params = [
-            p
-            for p in inspect.signature(fn).parameters.values()
-            if p.default is inspect.Parameter.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        return True
-    return len(params) == 1
+        sol = solve_rates(proj.flows["baseline"], settings, parameters=params)
+    except InputError as exc:
+        return None, f"rates: {exc}"
+    d = sol.to_json()
+    out: dict[str, Any] = {}
+    m = sol.multiplier
+    if isinstance(m, float):
+        out["multiplier"] = m
+    else:
+        out.update({f"multiplier.{k}": v for k, v in m.items()})
+    for k, v in d.items():
+        if isinstance(v, bool | int | float | str) and k != "multiplier":
+            out[k] = v
+    for k, v in (d.get("rates_pct") or {}).items():
+        out[f"rate_pct.{k}"] = v
+    out["summary"] = sol.summary()
+    return out, ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -733,7 +757,7 @@ def compute_values(
     bt, note = backtest_table(run, data, models["baseline"].economy, n_sens)
     if note:
         notes.append(note)
-    rates, note = rate_solution(run, proj)
+    rates, note = rate_solution(run, proj, params)
     if note:
         notes.append(note)
 

@@ -344,7 +344,7 @@ def render_pdf(doc: Document, lang: Lang) -> bytes:
 
 def _pdf_block(pdf: Any, b: Block | Subheading, lang: Lang, width: float, wrap: Any) -> None:
     if isinstance(b, Subheading):
-        if pdf.get_y() > pdf.h - 40:
+        if pdf.get_y() > pdf.h - 60:  # keep a sub-heading with what follows
             pdf.add_page()
         pdf.ln(2)
         pdf.set_font("cjk", size=12)

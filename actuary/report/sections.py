@@ -961,6 +961,7 @@ def _rates(v: ReportValues) -> Section:
                 item_label("expenditure_total"),
                 item_label("balance_close"),
                 L("结余为负概率", "Prob. of negative balance"),
+                L("低于储备金概率", "Prob. below reserve"),
                 L("可支付月数P5", "Months P5"),
                 L("P50", "Months P50"),
                 L("P95", "Months P95"),
@@ -977,6 +978,7 @@ def _rates(v: ReportValues) -> Section:
                     wan(r.expenditure),
                     wan(r.balance),
                     pct(r.prob_deficit, 1),
+                    pct(getattr(r, "prob_below_reserve", float("nan")), 1),
                     Num(r.months_p05, "float", 1),
                     Num(r.months_p50, "float", 1),
                     Num(r.months_p95, "float", 1),
@@ -984,7 +986,7 @@ def _rates(v: ReportValues) -> Section:
                 for r in _rows(s)
             ],
             unit=UNIT_WAN,
-            widths=(3, 1.3, 1.3, 1.3, 1, 0.9, 0.9, 0.9),
+            widths=(3, 1.3, 1.3, 1.3, 1, 1, 0.9, 0.9, 0.9),
             font_size=7,
         ),
     ]
@@ -998,10 +1000,11 @@ def _rates(v: ReportValues) -> Section:
                 else _val(val),
             ]
             for k, val in r.items()
-            if not isinstance(val, dict | list)
+            if not isinstance(val, dict | list) and k != "summary"
         ]
         blocks += [
             Subheading(L("费率测算（以支定收、收支平衡）", "Rate solution (以支定收、收支平衡)")),
+            Para((str(r.get("summary", "")),), style="code"),
             _tbl(
                 L("表14 费率测算结果", "Table 14 Rate solver result"),
                 [L("项目", "Field"), L("取值", "Value")],
