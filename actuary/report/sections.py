@@ -942,6 +942,63 @@ def _change_blocks(v: ReportValues) -> list[Block | Subheading]:
     return out
 
 
+_RATE_FIELDS: Final = (
+    ("target_kind", L("目标类型", "Target"), "raw"),
+    ("target_months", L("可支付月数下限", "Months of payment, lower bound"), "float1"),
+    ("upper_months", L("可支付月数上限", "Months of payment, upper bound"), "float1"),
+    ("alpha", L("概率要求", "Required probability"), "pct"),
+    ("horizon", L("期限（年）", "Horizon (years)"), "int"),
+    ("start_year", L("起始年", "First year"), "raw"),
+    ("instrument", L("调整方式", "Instrument"), "raw"),
+    ("multiplier", L("费率系数（档位）", "Rate multiplier (lattice)"), "float3"),
+    ("multiplier_continuous", L("费率系数（连续解）", "Rate multiplier (continuous)"), "float3"),
+    ("achieved_probability", L("重新测算的达标概率", "Re-projected probability"), "pct"),
+    ("mc_standard_error", L("蒙特卡罗标准误", "Monte Carlo standard error"), "pct"),
+    ("next_lower_level", L("下一档费率系数", "Next lower multiplier"), "float3"),
+    ("next_lower_probability", L("下一档达标概率", "Probability at the next lower level"), "pct"),
+    ("expected_surplus_yuan", L("期限内预期结余增加", "Expected surplus over the horizon"), "wan"),
+    ("feasible", L("目标可达", "Target reachable"), "raw"),
+    ("n_paths", L("路径数", "Paths"), "int"),
+)
+
+
+def _rate_rows(r: dict[str, Any]) -> list[list[Cell]]:
+    """The rate solver's fields as labelled, formatted rows (multipliers and rates by class)."""
+    rows: list[list[Cell]] = []
+    for key, label, kind in _RATE_FIELDS:
+        if key not in r or r[key] is None:
+            continue
+        x = r[key]
+        cell: Cell
+        if kind == "pct":
+            cell = pct(x, 1)
+        elif kind == "wan":
+            cell = wan(x)
+        elif kind == "int":
+            cell = Num(x, "int")
+        elif kind.startswith("float"):
+            cell = Num(x, "float", int(kind[-1]))
+        else:
+            cell = str(x)
+        rows.append([label, cell])
+    for key in sorted(r):
+        if key.startswith("multiplier.class_"):
+            c = key.rsplit("_", 1)[1]
+            rows.append(
+                [L(f"费率系数：{c}类行业", f"Rate multiplier, class {c}"), Num(r[key], "float", 3)]
+            )
+    for key in sorted(r):
+        if key.startswith("rate_pct.class_"):
+            c = key.rsplit("_", 1)[1]
+            rows.append(
+                [
+                    L(f"基准费率×系数：{c}类行业", f"Rate of payroll, class {c}"),
+                    Num(float(r[key]) / 100.0, "pct", 2),
+                ]
+            )
+    return rows
+
+
 def _rates(v: ReportValues) -> Section:
     s = v.scenarios
     y = v.budget_year
@@ -992,16 +1049,7 @@ def _rates(v: ReportValues) -> Section:
     ]
     if v.rates:
         r = v.rates
-        rows = [
-            [
-                L(k),
-                Num(val, "float", 4)
-                if isinstance(val, float | int) and not isinstance(val, bool)
-                else _val(val),
-            ]
-            for k, val in r.items()
-            if not isinstance(val, dict | list) and k != "summary"
-        ]
+        rows = _rate_rows(r)
         blocks += [
             Subheading(L("费率测算（以支定收、收支平衡）", "Rate solution (以支定收、收支平衡)")),
             Para((str(r.get("summary", "")),), style="code"),
