@@ -366,11 +366,27 @@ def _validate(path: Path, df: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.Da
             key = "+".join(schema.unique or [])
             raise _fail(path, f"duplicated key ({key}); each key must appear once",
                         field=key, rows=rows) from None
-        what = {"coerce_dtype": "wrong type", "dtype": "wrong type",
-                "not_nullable": "missing value"}.get(chk.split("(")[0], "rule broken")
         value = first["failure_case"]
-        raise _fail(path, f"{what}: {chk} (first offending value {value!r})",
+        shown = f"'{value}'" if isinstance(value, str) else str(value)
+        raise _fail(path, f"{_describe(chk)} (rule {chk}; first offending value {shown})",
                     field=str(first["column"]), rows=rows) from None
+
+
+def _describe(check: str) -> str:
+    """Plain-language reading of a pandera check name."""
+    name, _, arg = check.partition("(")
+    arg = arg.rstrip(")")
+    return {
+        "coerce_dtype": f"wrong type: expected {arg.strip(chr(39))}",
+        "dtype": f"wrong type: expected {arg.strip(chr(39))}",
+        "not_nullable": "missing value",
+        "greater_than_or_equal_to": f"must be ≥ {arg}",
+        "greater_than": f"must be > {arg}",
+        "less_than_or_equal_to": f"must be ≤ {arg}",
+        "in_range": f"must lie in [{arg}]",
+        "isin": "unknown code (not one of the codes of actuary.dims)",
+        "str_matches": f"must match {arg}",
+    }.get(name, "rule broken")
 
 
 def _years_without_gap(path: Path, years: pd.Series, first: int, last: int,
