@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def load(folder: Path) -> EconomyHistory:
     """The economy history of a data folder (the package loader when it is available)."""
     try:
-        from actuary.data import load_province  # type: ignore[attr-defined]
+        from actuary.data import load_province
         from actuary.economy import history_from
 
         return history_from(load_province(folder))
@@ -101,6 +101,20 @@ def main(n_paths: int = 10_000, folder: Path = ROOT / "data/synthetic") -> None:
     print(f"  reference: numpy draws {n_var:,} normals in {t_ref:.2f} s (best of 3)  ->  ratio "
           f"{t_sim / t_ref:.1f} x (1 process)")
     print(f"  process max RSS {rss:.0f} MiB")
+
+    # backtest tables (models/notes/economy.md §7, benchmarks/README.md)
+    from actuary.economy.backtest import backtest_model, backtest_series, format_table
+
+    t0 = time.perf_counter()
+    bt = backtest_model(h, n_paths=2000)
+    print(f"\nbacktest, synthetic province ({time.perf_counter() - t0:.1f} s):")
+    print(format_table(bt.table()))
+    pub = ROOT / "data/public/jilin_avg_wage_nonprivate_1995_2022.csv"
+    w = pd.read_csv(pub).set_index("statistical_year")["annual_avg_wage_yuan"].loc[:2019]
+    for unc in (True, False):
+        b2 = backtest_series(w, first_origin=2004, n_paths=2000, parameter_uncertainty=unc,
+                             name=f"jilin_wage_1995_2019{'' if unc else '_no_param_unc'}")
+        print(format_table(b2.table()))
 
 
 if __name__ == "__main__":

@@ -346,8 +346,19 @@ class EconomyResults:
         arrays = res._arrays(years, n_paths, rng)
         return res._dataset(arrays, years, np.arange(path_start, path_start + n_paths))
 
-    def _arrays(self, years: list[int], n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
-        """The simulated variables as arrays (path first), for the requested years only."""
+    def _arrays(
+        self,
+        years: list[int],
+        n: int,
+        rng: np.random.Generator,
+        out: Mapping[str, FloatArray] | None = None,
+    ) -> dict[str, FloatArray]:
+        """The simulated variables as arrays (path first), for the requested years only.
+
+        ``out`` may hold preallocated ``(n, years, region, class)`` buffers for
+        ``coverage_rate``, ``covered_workers`` and ``covered_payroll``; they are filled in place
+        (saves a copy of the largest arrays in block runs).
+        """
         p = self.params
         b = p.base
         spec = self.spec
@@ -396,13 +407,17 @@ class EconomyResults:
         lsp = cov.draw_parameters(n, rng, unc)
         c = np.broadcast_to(cov.initial, (n, cov.initial.size)).copy()
         nr, nk = b.coverage.shape
-        coverage = np.empty((n, ny, nr, nk))
+        inplace = out is not None and ny == len(years)
+        shape4 = (n, ny, nr, nk)
+        coverage = out["coverage_rate"] if inplace and out else np.empty(shape4)
+        covered = out["covered_workers"] if inplace and out else np.empty(shape4)
+        payroll = out["covered_payroll"] if inplace and out else np.empty(shape4)
         for t in range(ny):
             c = cov.step(c, lsp, rng, vol)
             coverage[:, t] = c.reshape(n, nr, nk)
-        covered = employment[:, :, :, None] * b.class_share[None, None]
+        np.multiply(employment[:, :, :, None], b.class_share[None, None], out=covered)
         covered *= coverage
-        payroll = avg_wage[:, :, :, None] * b.wage_relativity[None, None]
+        np.multiply(avg_wage[:, :, :, None], b.wage_relativity[None, None], out=payroll)
         payroll *= covered
         # 4. collection rate
         col_pins: dict[int, FloatArray] = {}
@@ -550,6 +565,9 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
 # ---------------------------------------------------------------------------------------------
 
 
+_BIG = ("coverage_rate", "covered_workers", "covered_payroll")
+
+
 def _simulate_block(
     args: tuple[EconomyResults, list[int], int, int, int],
 ) -> tuple[int, dict[str, FloatArray]]:
@@ -572,24 +590,30 @@ def simulate_blocks(
     Block ``b`` covers paths ``[b·1000, (b+1)·1000)`` and draws from
     ``actuary.rng.generator(seed, b, "economy")``, so the result does not depend on
     ``workers`` or on ``chunksize`` (blocks per task). The blocks are written into
-    preallocated arrays (no concatenation copy).
+    preallocated arrays (no concatenation copy; in one process the largest arrays are computed
+    in place).
     """
     res = (results.with_overrides(overrides) if overrides else results).without_fit_objects()
     yrs = [int(y) for y in years]
     blocks = path_blocks(n_paths, BLOCK_SIZE)
     tasks = [(res, yrs, seed, b.index, b.size) for b in blocks]
-    out: dict[str, FloatArray] = {}
+    b0 = res.params.base
+    shape4 = (n_paths, len(yrs), len(b0.regions), len(b0.classes))
+    out: dict[str, FloatArray] = {k: np.empty(shape4) for k in _BIG}
 
     def put(index: int, arrays: Mapping[str, FloatArray]) -> None:
         blk = blocks[index]
         for k, v in arrays.items():
             if k not in out:
                 out[k] = np.empty((n_paths, *v.shape[1:]))
-            out[k][blk.start:blk.stop] = v
+            dst = out[k][blk.start:blk.stop]
+            if not np.shares_memory(dst, v):
+                dst[...] = v
 
     if workers <= 1 or len(tasks) == 1:
-        for t in tasks:
-            put(*_simulate_block(t))
+        for b in blocks:
+            views = {k: out[k][b.start:b.stop] for k in _BIG}
+            put(b.index, res._arrays(yrs, b.size, generator(seed, b.index, "economy"), views))
     else:
         with ProcessPoolExecutor(max_workers=workers) as ex:
             for index, arrays in ex.map(_simulate_block, tasks, chunksize=chunksize):
