@@ -19,8 +19,13 @@ One row per region (plus ``"JL"``, the province) at the monitored month :math:`m
   date, so the lag includes the time before the application (up to 30 days for the employer,
   art. 17 of the Regulation) and is not a test of the 60-day decision limit (art. 20);
 - **disability appraisal** (劳动能力鉴定): recognitions of the period with a disability grade
-  (grades 1–10) and their share; grades 1–4 separately. The data carry no appraisal date, so
-  these count appraisal *outcomes* of the period's recognitions (a proxy).
+  (grades 1–10), their share and grades 1–4; when the claim records carry the optional
+  ``grading_date``, also the appraisal conclusions dated in the period, the same period a
+  year earlier, grades 1–4 and the recognition-to-appraisal lag (median, days; the
+  appraisal committee has 60 days from the application, extendable by 30, art. 25).
+
+Sources: 《工伤保险条例》 (2010 revision) arts 17, 20, 25, text in ``LawRefBook/Laws``,
+``行政法规/工伤保险条例(2010-12-20).md`` (FACTS.md §1).
 """
 
 from __future__ import annotations
@@ -81,6 +86,11 @@ ASSESSMENT_LABELS_ZH: Final[dict[str, str]] = {
     "graded": "本期认定中评定伤残等级人数",
     "graded_share": "评残比例",
     "graded_1_4": "其中一至四级",
+    "appraisals": "本期劳动能力鉴定（评残）结论数",
+    "appraisals_prev": "上年同期鉴定结论数",
+    "appraisals_change": "鉴定结论数同比",
+    "appraisal_lag_median_days": "认定至鉴定天数（中位数）",
+    "appraisals_1_4": "其中一至四级（鉴定）",
 }
 
 
@@ -173,9 +183,12 @@ def assessment(
             with np.errstate(divide="ignore", invalid="ignore"):
                 out["enrolment_rate"] = out["covered_workers"] / out["enrolment_plan"]
     if claims is not None and len(claims):
-        c = claims.loc[:, ["region", "accident_date", "recognition_date", "outcome"]].copy()
-        c["accident_date"] = pd.to_datetime(c["accident_date"])
-        c["recognition_date"] = pd.to_datetime(c["recognition_date"])
+        cols = ["region", "accident_date", "recognition_date", "outcome"]
+        has_grading = "grading_date" in claims.columns
+        c = claims.loc[:, cols + (["grading_date"] if has_grading else [])].copy()
+        for col in c.columns:
+            if col.endswith("_date"):
+                c[col] = pd.to_datetime(c[col])
         # the period: months 1 … m of the monitored year; when the claim records stop before
         # it (an export cut at the last full year), the last full year with recognitions
         cy, cm = year, month
@@ -212,5 +225,19 @@ def assessment(
         out["graded_1_4"] = np.nan_to_num(per_region(g14.astype(float), rn, "sum"))
         with np.errstate(divide="ignore", invalid="ignore"):
             out["graded_share"] = out["graded"] / out["recognitions"]
+        if has_grading:
+            # appraisal conclusions dated in the period (the optional grading_date column)
+            ap = c[_period(c["grading_date"], cy, cm)]
+            ap_before = c[_period(c["grading_date"], cy - 1, cm)]
+            ap_lag = (ap["grading_date"] - ap["recognition_date"]).dt.days.astype(float)
+            out["appraisals"] = np.nan_to_num(
+                per_region(pd.Series(1.0, index=ap.index), ap["region"], "sum"))
+            out["appraisals_prev"] = np.nan_to_num(
+                per_region(pd.Series(1.0, index=ap_before.index), ap_before["region"], "sum"))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out["appraisals_change"] = out["appraisals"] / out["appraisals_prev"] - 1
+            out["appraisal_lag_median_days"] = per_region(ap_lag, ap["region"], "median")
+            a14 = ap["outcome"].isin([f"grade_{k}" for k in range(1, 5)]).astype(float)
+            out["appraisals_1_4"] = np.nan_to_num(per_region(a14, ap["region"], "sum"))
     out = out.replace([np.inf, -np.inf], np.nan)
     return out.reset_index()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from actuary import dims
 from actuary.monitoring.execution import item_name, region_name
@@ -87,7 +88,7 @@ def deviation_heatmap(result: MonitorResult, path: str | Path) -> Path:
         .to_numpy(dtype=float)
         - 1.0
     )
-    fig = Figure(figsize=(1.0 + 0.75 * max(len(items), 1), 1.2 + 0.42 * max(len(regions), 1)),
+    fig = Figure(figsize=(max(6.5, 2.5 + 0.75 * len(items)), max(3.5, 1.6 + 0.42 * len(regions))),
                  dpi=figures.DPI, layout="constrained")
     ax = fig.add_subplot()
     lim = 0.3
@@ -102,7 +103,7 @@ def deviation_heatmap(result: MonitorResult, path: str | Path) -> Path:
             if np.isfinite(v):
                 ax.text(j, i, f"{v:+.0%}", ha="center", va="center", fontsize=7,
                         color="white" if abs(v) > 0.18 else "black")
-    cb = fig.colorbar(im, ax=ax, shrink=0.8)
+    cb = fig.colorbar(im, ax=ax, shrink=0.8, format=PercentFormatter(xmax=1.0, decimals=0))
     cb.set_label("累计执行 ÷ 预算进度 − 1")
     ax.set_title(f"各地区分项目执行偏离（{result.year}年1–{result.month}月）", loc="left")
     return figures.save_png(fig, path)

@@ -136,8 +136,7 @@ def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
     claims = _frame(province, "claims")
     cfile = folder / "claims.csv.gz"
     if claims is None and cfile.is_file():
-        claims = _read_csv(cfile, dtype={"region": str},
-                           usecols=["region", "accident_date", "recognition_date", "outcome"])
+        claims = _read_csv(cfile, dtype={"region": str})
     if claims is not None and "region" not in claims.columns:
         claims = claims.reset_index()
     for name, df, cols in (

@@ -268,7 +268,7 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
 
     def csv(df: pd.DataFrame, name: str) -> None:
         p = out / name
-        df.to_csv(p, index=False, encoding="utf-8", float_format="%.6g")
+        df.to_csv(p, index=False, encoding="utf-8")
         paths.append(p)
 
     exec_df = _exec_frame(r)
