@@ -41,6 +41,9 @@ from actuary.spec.run import RunSpec
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Random streams of the claims side (``actuary.rng.STREAMS``), one generator each per block.
+CLAIMS_STREAMS = ("claims", "major_accidents", "mortality")
+
 __all__ = [
     "Projection",
     "ScenarioModels",
@@ -119,12 +122,11 @@ def fit_models(
 
 
 def _claims_model(spec: Any) -> Any:
-    from actuary import claims as claims_mod
-
-    model_cls = claims_mod.ClaimsModel  # type: ignore[attr-defined]
-    if hasattr(model_cls, "from_assumptions"):
-        return model_cls.from_assumptions(spec)
-    return model_cls(spec)
+    try:
+        from actuary.claims import ClaimsModel
+    except ImportError:  # the package re-export may lag the module
+        from actuary.claims.model import ClaimsModel
+    return ClaimsModel.from_assumptions(spec)
 
 
 def _spec_key(spec: Any) -> object:
@@ -264,7 +266,9 @@ def _run_block(
         path_start=block.start,
     )
     check_coverage(econ, f"economy simulation, block {block.index}")
-    claims = m.claims.simulate(econ, generator(ctx.seed, block.index, "claims"))
+    claims = m.claims.simulate(
+        econ, {s: generator(ctx.seed, block.index, s) for s in CLAIMS_STREAMS}
+    )
     paths = np.arange(block.start, block.stop, dtype=np.int64)
     flows = build_flows(econ, claims, ctx.base, m.fund, ctx.rates, ctx.years, paths)
     ds = roll_forward(flows, rule_from_spec(dict(ctx.rate_policy)))
@@ -457,6 +461,13 @@ def project(
         from actuary.data import load_province
 
         data = load_province(run.data)
+    last = getattr(data, "last_full_year", None)
+    if last is not None and int(last) != run.base_year:
+        raise InputError(
+            f"base_year {run.base_year} differs from the data folder's last full year {last}",
+            file=run.path,
+            field="calendar.base_year",
+        )
     if models is None:
         models = fit_models(run, data, params, names)
     base = calibrate(data, models[names[0]].fund, params, run.base_year)

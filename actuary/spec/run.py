@@ -281,7 +281,8 @@ def _parse_override(
         raise InputError("year must be an integer", file=file, field=f"{where}.year")
     if year is None and fid == "fund" and key not in assumptions[fid]:
         raise InputError(
-            f"override targets an unknown assumption {key!r} of {assumptions[fid].path}",
+            f"override targets an unknown assumption {target!r} (no key {key!r} in "
+            f"{Path(assumptions[fid].path).name})",
             file=file,
             field=f"{where}.target",
         )

@@ -1,0 +1,715 @@
+"""The annual budget draft of the work-injury fund (工伤保险基金预算草案), from a projection.
+
+Layout (one table for the province and one per pooling sub-unit, official items of 财社〔2017〕144号
+with Chinese and English labels, amounts in 万元):
+
+==================  ===========================================================================
+column              meaning
+==================  ===========================================================================
+prior_actual        base year (e.g. 2025) actual: ``execution_monthly.csv`` summed over months;
+                    the province's balance from ``fund_balance.csv``
+outturn             current year (e.g. 2026) expected outturn: ``actuary.monitoring.
+                    expected_outturn`` (seasonal model on the months executed so far); the
+                    fallback, when that module is absent, is the actuals to date plus the
+                    projection's mean for the remaining months (historical monthly pacing)
+draft               budget year (e.g. 2027) draft: the **mean** over simulated paths (the mean is
+                    additive, so the draft's totals add up); months of payment = draft closing
+                    balance ÷ (draft expenditure ÷ 12)
+change_pct          (draft − outturn) ÷ outturn × 100
+p05, p50, p95       quantiles over paths of the budget year (run ``[outputs] quantiles``)
+==================  ===========================================================================
+
+Under 统收统支 a sub-unit's own balance is zero (it remits its surplus, ``remittance_to_higher``,
+or receives its shortfall, ``transfer_from_higher``); the province's table consolidates the
+sub-units, so internal flows are eliminated, and shows the balance, the reserve and the months of
+payment of the provincial account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from actuary import dims
+from actuary.projection.calibration import frame
+from actuary.projection.engine import Projection
+
+__all__ = ["ROWS", "BudgetDraft", "draft_budget", "write_budget"]
+
+WAN = 1e4  # yuan per 万元
+
+#: Rows of a budget table: (code, Chinese label, English label, indent). ``benefits_total``
+#: (工伤保险待遇支出) and ``surplus`` (本年收支结余) are derived rows.
+ROWS: tuple[tuple[str, str, str, int], ...] = (
+    *((i.code, i.name_zh, i.name_en, 1) for i in dims.REVENUE_ITEMS),
+    ("revenue_total", "收入合计", "Total revenue", 0),
+    ("benefits_total", "工伤保险待遇支出", "Benefit expenditure", 1),
+    *(
+        (i.code, "其中：" + i.name_zh, "of which: " + i.name_en, 2)
+        for i in dims.EXPENDITURE_ITEMS[:3]
+    ),
+    *((i.code, i.name_zh, i.name_en, 1) for i in dims.EXPENDITURE_ITEMS[3:]),
+    ("expenditure_total", "支出合计", "Total expenditure", 0),
+    ("surplus", "本年收支结余", "Surplus of the year", 0),
+    ("balance_open", "年初滚存结余", "Opening balance", 0),
+    ("balance_close", "年末滚存结余", "Closing balance", 0),
+    ("reserve", "其中：储备金", "of which: reserve fund", 1),
+    ("months_of_payment", "累计结余可支付月数（月）", "Months of payment capacity (months)", 0),
+)
+ROW_CODES = tuple(r[0] for r in ROWS)
+_BENEFITS = ("medical_benefits", "disability_benefits", "death_benefits")
+_MONEY_ROWS = tuple(c for c in ROW_CODES if c != "months_of_payment")
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("prior_actual", "上年决算（执行数）"),
+    ("outturn", "本年预计执行"),
+    ("draft", "预算年度草案"),
+    ("change_pct", "增减%"),
+)
+
+
+@dataclass(frozen=True)
+class BudgetDraft:
+    """A drafted budget: one table per region (``"JL"`` first), assumptions, a summary.
+
+    ``tables[region]`` is indexed by :data:`ROW_CODES` with columns ``prior_actual``,
+    ``outturn``, ``draft``, ``change_pct`` and one column per quantile (``p05`` …), money in
+    **yuan** (converted to 万元 when written).
+    """
+
+    run_name: str
+    year: int
+    prior_year: int
+    current_year: int
+    scenario: str
+    central: str
+    quantile_columns: tuple[str, ...]
+    tables: dict[str, pd.DataFrame]
+    net_flows: pd.DataFrame
+    assumptions: pd.DataFrame
+    outturn_source: str
+    synthetic: bool
+    probabilities: dict[str, float] = field(default_factory=dict)
+    summary: str = ""
+
+
+def _qname(q: float) -> str:
+    return f"p{round(q * 100):02d}"
+
+
+def _with_derived(t: pd.DataFrame) -> pd.DataFrame:
+    """Add ``benefits_total`` and ``surplus`` rows (yuan)."""
+    t = t.copy()
+    t.loc["benefits_total"] = t.loc[list(_BENEFITS)].sum()
+    t.loc["surplus"] = t.loc["revenue_total"] - t.loc["expenditure_total"]
+    return t
+
+
+def _with_derived_series(s: pd.Series) -> pd.Series:
+    """Add ``benefits_total`` and ``surplus`` to a Series of item amounts (yuan)."""
+    s = s.copy()
+    s["benefits_total"] = s[list(_BENEFITS)].sum()
+    s["surplus"] = s["revenue_total"] - s["expenditure_total"]
+    return s
+
+
+def _reconcile_internal(items: dict[str, pd.Series], pool: str | None) -> dict[str, pd.Series]:
+    """Re-derive the internal flows of forecast items from each sub-unit's own items.
+
+    An item-by-item forecast (the expected outturn) need not keep a sub-unit's remittance equal
+    to its own surplus; under 统收统支 it is, by definition: remittance = max(own net, 0),
+    transfer = max(−own net, 0), and the account holder's mirror items are their sums.
+    """
+    out = {k: v.copy() for k, v in items.items()}
+    own_rev = [c for c in dims.REVENUE_CODES if c not in dims.INTERNAL_FLOW_CODES]
+    own_exp = [c for c in dims.EXPENDITURE_CODES if c not in dims.INTERNAL_FLOW_CODES]
+    rem_sum = tra_sum = 0.0
+    for r in dims.REGION_CODES:
+        s = out[r]
+        for c in dims.INTERNAL_FLOW_CODES:
+            s[c] = 0.0
+        if r == pool:
+            continue
+        net = s[own_rev].sum() - s[own_exp].sum()
+        s["remittance_to_higher"] = max(net, 0.0)
+        s["transfer_from_higher"] = max(-net, 0.0)
+        rem_sum += s["remittance_to_higher"]
+        tra_sum += s["transfer_from_higher"]
+    if pool is not None:
+        out[pool]["remittance_from_lower"] = rem_sum
+        out[pool]["subsidy_to_lower"] = tra_sum
+    for r in (*dims.REGION_CODES, dims.PROVINCE):
+        out[r] = _totals(out[r])
+    return out
+
+
+def _totals(items: pd.Series) -> pd.Series:
+    """Fill revenue_total / expenditure_total of a Series of item amounts."""
+    s = items.copy()
+    s["revenue_total"] = s[list(dims.REVENUE_CODES)].sum()
+    s["expenditure_total"] = s[list(dims.EXPENDITURE_CODES)].sum()
+    return s
+
+
+def _actual_by_region(
+    ex: pd.DataFrame, year: int, months: Sequence[int] | None = None
+) -> dict[str, pd.Series]:
+    """Item amounts by region from monthly execution (yuan); ``"JL"`` consolidated."""
+    e = ex[ex["year"] == year]
+    if months is not None:
+        e = e[e["month"].isin(list(months))]
+    g = e.groupby(["region", "item"])["amount"].sum()
+    flow_codes = list(dims.REVENUE_CODES) + list(dims.EXPENDITURE_CODES)
+    out: dict[str, pd.Series] = {}
+    for r in dims.REGION_CODES:
+        s = g[r] if r in g.index.get_level_values(0) else pd.Series(dtype=float)
+        out[r] = _totals(s.reindex(flow_codes, fill_value=0.0).astype(float))
+    jl = g.groupby(level="item").sum().reindex(flow_codes, fill_value=0.0).astype(float)
+    for code in dims.INTERNAL_FLOW_CODES:
+        jl[code] = 0.0
+    out[dims.PROVINCE] = _totals(jl)
+    return out
+
+
+def _balance_rows(s: pd.Series, opening: float, reserve_ratio: float, province: bool) -> pd.Series:
+    s = s.copy()
+    if province:
+        s["balance_open"] = opening
+        s["balance_close"] = opening + s["revenue_total"] - s["expenditure_total"]
+        s["reserve"] = min(
+            max(reserve_ratio * s["expenditure_total"], 0.0), max(s["balance_close"], 0.0)
+        )
+        exp = s["expenditure_total"]
+        s["months_of_payment"] = s["balance_close"] / (exp / 12.0) if exp > 0 else np.nan
+    else:
+        s["balance_open"] = s["balance_close"] = s["reserve"] = 0.0
+        s["months_of_payment"] = np.nan
+    return s
+
+
+def _outturn(
+    ex: pd.DataFrame,
+    proj: Projection,
+    scenario: str,
+    current: int,
+    prior: dict[str, pd.Series],
+) -> tuple[dict[str, pd.Series], str]:
+    """Expected outturn of the current year by region (yuan) and a sentence saying how.
+
+    An item a sub-unit did not record last year nor so far this year is expected to stay at 0
+    (a seasonal model fitted on older years, e.g. before 统收统支, would otherwise invent it).
+    """
+    flow_codes = list(dims.REVENUE_CODES) + list(dims.EXPENDITURE_CODES)
+    months_done = sorted(ex.loc[ex["year"] == current, "month"].unique().tolist())
+    through = int(months_done[-1]) if months_done else 0
+    try:
+        from actuary.monitoring import expected_outturn
+    except ImportError:
+        expected_outturn = None  # type: ignore[assignment]
+    if expected_outturn is not None:
+        eo = expected_outturn(ex, current, through if through else None)
+        out: dict[str, pd.Series] = {}
+        eo = eo.assign(region=eo["region"].astype(str))
+        done = _actual_by_region(ex, current)
+        for r in dims.REGION_CODES:
+            s = eo[eo["region"] == r].set_index("item")["expected"]
+            s = s.reindex(flow_codes, fill_value=0.0).astype(float)
+            dormant = (prior[r].reindex(flow_codes) == 0) & (done[r].reindex(flow_codes) == 0)
+            s[dormant] = 0.0
+            out[r] = _totals(s)
+        jl = sum((out[r][flow_codes] for r in dims.REGION_CODES), pd.Series(0.0, flow_codes))
+        for code in dims.INTERNAL_FLOW_CODES:
+            jl[code] = 0.0
+        out[dims.PROVINCE] = _totals(jl)
+        how = (
+            f"{current} 年预计执行数：actuary.monitoring.expected_outturn（季节回归模型，"
+            f"执行至 {through} 月）/ expected outturn from actuary.monitoring (seasonal "
+            f"model on actuals through month {through})"
+        )
+        return out, how
+    # fallback: actuals to date + projection mean × historical share of the remaining months
+    todo = [m for m in range(1, 13) if m not in months_done]
+    hist = ex[(ex["year"] < current) & (ex["year"] >= current - 3)]
+    tot = hist.groupby(["region", "item"])["amount"].sum()
+    rest = hist[hist["month"].isin(todo)].groupby(["region", "item"])["amount"].sum()
+    share = (rest / tot).fillna(len(todo) / 12.0)
+    done = _actual_by_region(ex, current, months_done)
+    fund = proj.data["fund"].sel({dims.SCENARIO: scenario, dims.YEAR: current})
+    mean = fund.mean(dims.PATH)
+    out = {}
+    for r in (*dims.REGION_CODES, dims.PROVINCE):
+        s = done[r].copy()
+        for code in flow_codes:
+            sh = (
+                float(share.get((r, code), len(todo) / 12.0))
+                if r != dims.PROVINCE
+                else (len(todo) / 12.0)
+            )
+            s[code] += sh * float(mean.sel({dims.REGION: r, dims.ITEM: code}))
+        out[r] = _totals(s[flow_codes])
+    how = (
+        f"{current} 年预计执行数 = 1–{through} 月实际 + 模拟均值 × 历史剩余月份占比 / actuals "
+        f"through month {through} plus the projection mean times the historical share of "
+        "the remaining months"
+    )
+    return out, how
+
+
+def _assumption_rows(proj: Projection, scenario: str) -> pd.DataFrame:
+    run = proj.run
+    rows: list[dict[str, Any]] = []
+    for fid in ("economy", "claims", "fund"):
+        af = run.assumption_file(fid, scenario)
+        for rec in af.to_records():
+            rows.append(
+                {
+                    "kind": "assumption",
+                    "file": Path(rec["file"]).name,
+                    "key": f"{fid}.{rec['key']}",
+                    "value": _fmt(rec["value"]),
+                    "unit": rec["unit"],
+                    "basis": rec["basis"],
+                    "source_or_note": "; ".join(x for x in (rec["source"], rec["note"]) if x),
+                    "adjustment_reason": rec["reason"] if rec["overridden_by"] else "",
+                }
+            )
+    for o in run.adjustments:
+        rows.append(
+            {
+                "kind": "定性调整 qualitative adjustment",
+                "file": Path(o.origin).name if o.origin else run.path.name,
+                "key": o.target + (f" ({o.year})" if o.year is not None else ""),
+                "value": _fmt(o.value),
+                "unit": "",
+                "basis": "judgement",
+                "source_or_note": "",
+                "adjustment_reason": o.reason,
+            }
+        )
+    if scenario != "baseline":
+        for o in run.scenario(scenario).overrides:
+            rows.append(
+                {
+                    "kind": f"scenario {scenario}",
+                    "file": Path(o.origin).name,
+                    "key": o.target + (f" ({o.year})" if o.year is not None else ""),
+                    "value": _fmt(o.value),
+                    "unit": "",
+                    "basis": "judgement",
+                    "source_or_note": "",
+                    "adjustment_reason": o.reason,
+                }
+            )
+    b = proj.base
+    cal = [
+        ("opening_balance", b.opening_balance, "yuan", f"fund_balance.csv, {b.year} balance_close"),
+        (
+            "initial_multiplier",
+            list(np.round(b.initial_multiplier, 4)),
+            "multiplier of the base-rate schedule, classes 1–8",
+            "contributions_due ÷ (covered_payroll × base rate × grade mix), exposure.csv",
+        ),
+        (
+            "grade_mix_province",
+            list(np.round(b.grade_mix.mean(axis=0), 4)),
+            "multiplier, classes 1–8 (mean over regions)",
+            "exposure.csv payroll_g050 … g150",
+        ),
+        (
+            "construction_rate",
+            list(np.round(b.construction_rate * 1000, 4)),
+            "‰ of project cost, by region",
+            "construction.csv collected ÷ project_cost",
+        ),
+    ]
+    for key, val, unit, src in cal:
+        rows.append(
+            {
+                "kind": "calibrated from data",
+                "file": "data",
+                "key": key,
+                "value": _fmt(val),
+                "unit": unit,
+                "basis": "sourced",
+                "source_or_note": src,
+                "adjustment_reason": "",
+            }
+        )
+    from actuary.params import load_parameters
+
+    params = load_parameters()
+    when = dt.date(run.budget_year, 7, 1)
+    for name in ("rates.industry_base_rate", "rates.floating_grades", "fund.prevention_cap_pct"):
+        try:
+            e = params[name].entry_at(when)
+        except Exception:
+            continue
+        rows.append(
+            {
+                "kind": f"policy parameter ({e.confidence})",
+                "file": "actuary.params",
+                "key": name,
+                "value": _fmt(e.value),
+                "unit": params[name].unit,
+                "basis": "sourced" if e.confidence != "assumption" else "judgement",
+                "source_or_note": e.source,
+                "adjustment_reason": "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> BudgetDraft:
+    """Draft the budget of ``proj.run.budget_year`` from a projection and the data it ran on."""
+    run = proj.run
+    if run.outputs.central != "mean":  # pragma: no cover - the loader admits only "mean"
+        raise ValueError("the budget draft uses the mean (the additive central statistic)")
+    year, prior, current = run.budget_year, run.base_year, run.current_year
+    ex = frame(data, "execution_monthly").copy()
+    ex["region"] = ex["region"].astype(str)
+    fb = frame(data, "fund_balance")
+    from actuary.projection.assumptions import FundAssumptions
+
+    fa = FundAssumptions.from_file(run.assumption_file("fund", scenario))
+    ratio, pool = fa.reserve_ratio, fa.pool_region
+
+    def fb_close(y: int) -> float:
+        row = fb[fb["year"] == y]
+        return float(row["balance_close"].iloc[0]) if len(row) else float("nan")
+
+    prior_items = _actual_by_region(ex, prior)
+    outturn_items, how = _outturn(ex, proj, scenario, current, prior_items)
+    outturn_items = _reconcile_internal(outturn_items, pool)
+    f = proj.data["fund"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
+    qs = run.outputs.quantiles
+    qcols = tuple(_qname(q) for q in qs)
+    # one pass over the paths: (path, region, item) → mean and quantiles of every cell
+    regions = [str(r) for r in f[dims.REGION].values]
+    items = [str(i) for i in f[dims.ITEM].values]
+    arr = np.asarray(f.transpose(dims.PATH, dims.REGION, dims.ITEM).values)
+    ben = arr[:, :, [items.index(c) for c in _BENEFITS]].sum(axis=2)
+    sur = arr[:, :, items.index("revenue_total")] - arr[:, :, items.index("expenditure_total")]
+    money = [i for i, c in enumerate(items) if c != "months_of_payment"]
+    stack = np.concatenate([arr[:, :, money], ben[:, :, None], sur[:, :, None]], axis=2)
+    names = [items[i] for i in money] + ["benefits_total", "surplus"]
+    mean = stack.mean(axis=0)  # (region, row)
+    quant = np.quantile(stack, list(qs), axis=0)  # (q, region, row)
+    jl = regions.index(dims.PROVINCE)
+    mop = arr[:, jl, items.index("months_of_payment")]
+    mop_q = np.quantile(mop, list(qs))
+    tables: dict[str, pd.DataFrame] = {}
+    prov_pa = prov_ot = pd.Series(dtype=float)
+    for r in (dims.PROVINCE, *dims.REGION_CODES):
+        prov = r == dims.PROVINCE
+        pa = _balance_rows(prior_items[r], fb_close(prior - 1), ratio, prov)
+        ot = _balance_rows(outturn_items[r], fb_close(prior), ratio, prov)
+        if prov:  # the actual balance and reserve of the base year, as recorded
+            row = fb[fb["year"] == prior]
+            pa["balance_close"] = float(row["balance_close"].iloc[0])
+            pa["reserve"] = float(row["reserve"].iloc[0])
+            exp = pa["expenditure_total"]
+            pa["months_of_payment"] = pa["balance_close"] / (exp / 12.0) if exp > 0 else np.nan
+            prov_pa, prov_ot = pa, ot
+        elif r == pool:  # the account holder's books carry the provincial balance
+            for c in ("balance_open", "balance_close", "reserve"):
+                pa[c], ot[c] = prov_pa[c], prov_ot[c]
+        ri = regions.index(r)
+        t = pd.DataFrame(
+            {
+                "prior_actual": _with_derived_series(pa).reindex(names),
+                "outturn": _with_derived_series(ot).reindex(names),
+                "draft": pd.Series(mean[ri], index=names),
+                **{c: pd.Series(quant[k, ri], index=names) for k, c in enumerate(qcols)},
+            }
+        )
+        t.loc["months_of_payment"] = np.nan
+        t.loc["months_of_payment", "prior_actual"] = pa["months_of_payment"]
+        t.loc["months_of_payment", "outturn"] = ot["months_of_payment"]
+        if prov:
+            exp = t.loc["expenditure_total", "draft"]
+            t.loc["months_of_payment", "draft"] = t.loc["balance_close", "draft"] / (exp / 12.0)
+            for k, c in enumerate(qcols):
+                t.loc["months_of_payment", c] = mop_q[k]
+        t = t.reindex(list(ROW_CODES))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chg = (t["draft"] - t["outturn"]) / t["outturn"].abs() * 100.0
+        t["change_pct"] = chg.where(t["outturn"].abs() > 0)
+        tables[r] = t[["prior_actual", "outturn", "draft", "change_pct", *qcols]].astype(float)
+
+    net = []
+    for r in dims.REGION_CODES:
+        t = tables[r]
+        net.append(
+            {
+                "region": r,
+                "name_zh": dims.REGION_BY_CODE[r].name_zh,
+                "name_en": dims.REGION_BY_CODE[r].name_en,
+                "remittance_to_higher": t.loc["remittance_to_higher", "draft"],
+                "transfer_from_higher": t.loc["transfer_from_higher", "draft"],
+                "net_to_pool": t.loc["remittance_to_higher", "draft"]
+                - t.loc["transfer_from_higher", "draft"],
+            }
+        )
+    net_df = pd.DataFrame(net).set_index("region")
+
+    bal = f.sel({dims.REGION: dims.PROVINCE, dims.ITEM: "balance_close"})
+    req = proj.data["reserve_required"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
+    probs = {
+        "p_balance_below_zero": float((bal < 0).mean()),
+        "p_balance_below_reserve": float((bal < req).mean()),
+        "months_draft": float(tables[dims.PROVINCE].loc["months_of_payment", "draft"]),
+        **{f"months_{c}": float(mop_q[k]) for k, c in enumerate(qcols)},
+    }
+    synthetic = bool(getattr(data, "synthetic", False) or _meta_synthetic(data))
+    d = BudgetDraft(
+        run_name=run.name,
+        year=year,
+        prior_year=prior,
+        current_year=current,
+        scenario=scenario,
+        central="mean",
+        quantile_columns=qcols,
+        tables=tables,
+        net_flows=net_df,
+        assumptions=_assumption_rows(proj, scenario),
+        outturn_source=how,
+        synthetic=synthetic,
+        probabilities=probs,
+    )
+    return _with_summary(d, proj)
+
+
+def _meta_synthetic(data: Any) -> bool:
+    meta = getattr(data, "metadata", None)
+    if isinstance(meta, dict):
+        return bool(meta.get("synthetic", False))
+    return bool(getattr(meta, "synthetic", False))
+
+
+def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
+    import dataclasses
+
+    t = d.tables[dims.PROVINCE]
+    p = d.probabilities
+    n = proj.data.sizes[dims.PATH]
+    qc = d.quantile_columns
+    lines = [
+        f"吉林省工伤保险基金 {d.year} 年预算草案 — 摘要 / Budget draft {d.year}: summary",
+        f"run {d.run_name}, scenario {d.scenario}, {n} simulated paths, seed {proj.run.seed}"
+        + ("; SYNTHETIC DATA (合成数据)" if d.synthetic else ""),
+        "草案列 = 模拟均值 / draft column = mean over paths (amounts in 万元)",
+        f"收入合计 total revenue        {t.loc['revenue_total', 'draft'] / WAN:,.0f}",
+        f"支出合计 total expenditure    {t.loc['expenditure_total', 'draft'] / WAN:,.0f}",
+        f"年末滚存结余 closing balance  {t.loc['balance_close', 'draft'] / WAN:,.0f} "
+        f"({qc[0]} {t.loc['balance_close', qc[0]] / WAN:,.0f} … "
+        f"{qc[-1]} {t.loc['balance_close', qc[-1]] / WAN:,.0f})",
+        f"其中储备金 reserve            {t.loc['reserve', 'draft'] / WAN:,.0f}",
+        f"P(年末结余 < 0) probability the {d.year} closing balance is below zero: "
+        f"{p['p_balance_below_zero']:.1%}",
+        f"P(年末结余 < 储备金要求) probability it is below the required reserve: "
+        f"{p['p_balance_below_reserve']:.1%}",
+        f"可支付月数 months of payment: draft {p['months_draft']:.1f} "
+        + " ".join(f"{c} {p['months_' + c]:.1f}" for c in qc),
+        d.outturn_source,
+    ]
+    return dataclasses.replace(d, summary="\n".join(lines) + "\n")
+
+
+def _sheet_name(region: str) -> str:
+    if region == dims.PROVINCE:
+        return "全省 JL"
+    r = dims.REGION_BY_CODE[region]
+    return f"{r.code} {r.name_zh}"[:31]
+
+
+def to_frame(d: BudgetDraft) -> pd.DataFrame:
+    """All tables in one long frame, amounts in 万元 (months unchanged) — the CSV."""
+    labels = {c: (zh, en) for c, zh, en, _ in ROWS}
+    out = []
+    for r, t in d.tables.items():
+        tt = t.copy()
+        money = tt.index != "months_of_payment"
+        for c in tt.columns:
+            if c != "change_pct":
+                tt.loc[money, c] = tt.loc[money, c] / WAN
+        tt.insert(0, "label_en", [labels[c][1] for c in tt.index])
+        tt.insert(0, "label_zh", [labels[c][0] for c in tt.index])
+        tt.insert(0, "item", tt.index)
+        tt.insert(
+            0, "region_name", "全省" if r == dims.PROVINCE else dims.REGION_BY_CODE[r].name_zh
+        )
+        tt.insert(0, "region", r)
+        out.append(tt.reset_index(drop=True))
+    return pd.concat(out, ignore_index=True)
+
+
+def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
+    """Write ``budget_<year>.xlsx``, ``budget_<year>.csv``, ``budget_<year>_assumptions.csv`` and
+    ``budget_<year>_summary.txt`` into ``out_dir``; return the paths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    qc = d.quantile_columns
+    header = [
+        ("项目", "Item"),
+        ("代码", "Code"),
+        (f"{d.prior_year}年决算（执行数）", f"{d.prior_year} actual"),
+        (f"{d.current_year}年预计执行", f"{d.current_year} expected outturn"),
+        (f"{d.year}年预算草案（均值）", f"{d.year} draft (mean)"),
+        ("增减%", "Change %"),
+        *((f"{c.upper()}", f"{d.year} {c.upper()}") for c in qc),
+    ]
+    for r, t in d.tables.items():
+        ws = wb.create_sheet(_sheet_name(r))
+        name = "全省（合并）" if r == dims.PROVINCE else dims.REGION_BY_CODE[r].name_zh
+        ws.append(
+            [
+                f"吉林省工伤保险基金{d.year}年预算草案 — {name}"
+                + ("（合成数据 SYNTHETIC）" if d.synthetic else "")
+            ]
+        )
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(
+            [
+                f"Jilin work-injury insurance fund: budget draft {d.year} — "
+                + (
+                    "province (consolidated)"
+                    if r == dims.PROVINCE
+                    else dims.REGION_BY_CODE[r].name_en
+                )
+                + f"; scenario {d.scenario}; 单位：万元 (amounts in 10,000 yuan)"
+            ]
+        )
+        ws.append([h[0] for h in header])
+        ws.append([h[1] for h in header])
+        for hrow in (3, 4):
+            for cell in ws[hrow]:
+                cell.font = bold
+                cell.fill = head_fill
+                cell.alignment = Alignment(wrap_text=True, horizontal="center")
+        for code, zh, en, indent in ROWS:
+            vals = t.loc[code]
+            money = code != "months_of_payment"
+            cells: list[Any] = [("  " * indent) + zh + " / " + en, code]
+            for c in ("prior_actual", "outturn", "draft", "change_pct", *qc):
+                v = vals[c]
+                if v is None or (isinstance(v, float) and not np.isfinite(v)):
+                    cells.append(None)
+                elif c == "change_pct" or not money:
+                    cells.append(round(float(v), 2))
+                else:
+                    cells.append(float(v) / WAN)
+            ws.append(cells)
+            rr = ws.max_row
+            if indent == 0:
+                for cell in ws[rr]:
+                    cell.font = bold
+            for col in range(3, len(cells) + 1):
+                ws.cell(rr, col).number_format = "#,##0.00"
+        ws.append([])
+        notes = [
+            f"草案列为 {d.central}（模拟路径均值，可加总）；"
+            "P05/P50/P95 为预算年度的路径分位数（不可相加）。"
+            " / Draft = mean over paths (additive); quantiles are per row and do not add up.",
+            d.outturn_source,
+            "统收统支：市州（含省本级）收入全额上解、支出由省级拨付，下级账户不留结余；全省表中上解/补助合并抵消。"
+            " / Under 统收统支 sub-units remit their surplus or receive their shortfall; internal"
+            " flows net out in the province.",
+            "可支付月数（草案）= 年末滚存结余 ÷ (支出合计 ÷ 12)。 / Months of payment (draft) ="
+            " closing balance ÷ (expenditure ÷ 12).",
+        ]
+        for n in notes:
+            ws.append([n])
+        if r == dims.PROVINCE:
+            ws.append([])
+            ws.append(
+                [
+                    f"各统筹单位{d.year}年净上解（草案均值，万元）/ Net flow of each sub-unit to "
+                    "the provincial pool (draft mean, 10,000 yuan)"
+                ]
+            )
+            ws.cell(ws.max_row, 1).font = bold
+            ws.append(["统筹单位 / Sub-unit", "代码", "上解上级支出", "上级补助收入", "净上解"])
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+            for code, nrow in d.net_flows.iterrows():
+                ws.append(
+                    [
+                        f"{nrow['name_zh']} / {nrow['name_en']}",
+                        code,
+                        nrow["remittance_to_higher"] / WAN,
+                        nrow["transfer_from_higher"] / WAN,
+                        nrow["net_to_pool"] / WAN,
+                    ]
+                )
+                for col in (3, 4, 5):
+                    ws.cell(ws.max_row, col).number_format = "#,##0.00"
+        ws.column_dimensions["A"].width = 52
+        ws.column_dimensions["B"].width = 20
+        for col in range(3, len(header) + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 16
+        ws.freeze_panes = "C5"
+
+    ws = wb.create_sheet("假设与定性调整 Assumptions")
+    ws.append(["假设与定性调整 / Assumptions and qualitative adjustments (定性调整)"])
+    ws["A1"].font = Font(bold=True, size=13)
+    cols = ["kind", "file", "key", "value", "unit", "basis", "source_or_note", "adjustment_reason"]
+    ws.append(
+        [
+            "类别 kind",
+            "文件 file",
+            "键 key",
+            "值 value",
+            "单位 unit",
+            "依据 basis",
+            "来源/说明 source or note",
+            "调整原因 reason",
+        ]
+    )
+    for cell in ws[2]:
+        cell.font = bold
+        cell.fill = head_fill
+    for _, arow in d.assumptions.iterrows():
+        ws.append([str(arow[c]) for c in cols])
+    for col, w in zip("ABCDEFGH", (26, 18, 40, 30, 28, 12, 80, 50), strict=True):
+        ws.column_dimensions[col].width = w
+
+    ws = wb.create_sheet("摘要 Summary")
+    for line in d.summary.splitlines():
+        ws.append([line])
+
+    paths = []
+    xlsx = out / f"budget_{d.year}.xlsx"
+    wb.properties.creator = "actuary"
+    wb.properties.created = dt.datetime(d.year - 1, 1, 1)
+    wb.properties.modified = dt.datetime(d.year - 1, 1, 1)
+    wb.save(xlsx)
+    paths.append(xlsx)
+    csv = out / f"budget_{d.year}.csv"
+    to_frame(d).to_csv(csv, index=False, encoding="utf-8", float_format="%.6f")
+    paths.append(csv)
+    acsv = out / f"budget_{d.year}_assumptions.csv"
+    d.assumptions.to_csv(acsv, index=False, encoding="utf-8")
+    paths.append(acsv)
+    txt = out / f"budget_{d.year}_summary.txt"
+    txt.write_text(d.summary, encoding="utf-8")
+    paths.append(txt)
+    return paths
