@@ -475,17 +475,6 @@ def read_sensitivity(path: str | Path, run: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _with_adjustment(run: Any, target: str, value: Any, reason: str) -> Any:
-    o = Override(target=target, value=value, reason=reason, origin="sensitivity")
-    return dataclasses.replace(run, adjustments=(*run.adjustments, o))
-
-
-def _budget_year_means(run: Any, ds: Any) -> dict[str, float]:
-    p = province_paths(ds)
-    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
-    return {k: float(np.mean(p[k][:, i])) for k in ("balance_close", "expenditure_total")}
-
-
 def sensitivity_runs(
     run: Any,
     entries: Sequence[Mapping[str, Any]],
@@ -494,24 +483,54 @@ def sensitivity_runs(
     n_paths: int,
     base_models: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, float]]:
-    """One-at-a-time re-projections (baseline scenario, common random numbers)."""
+    """One-at-a-time re-projections with common random numbers.
+
+    Each (entry, low/high) becomes a scenario of the baseline carrying one override, and all of
+    them are fitted (fits shared where the assumption files agree) and projected in one engine
+    call with ``n_paths`` paths: the engine draws the same random streams for every scenario, so
+    the differences come from the assumption alone.
+    """
     from actuary.projection import fit_models, project
+    from actuary.spec.run import ScenarioSpec
 
     small = run.with_paths(n_paths)
-    base = project(
-        small,
-        scenarios=["baseline"],
-        data=data,
-        params=params,
-        keep_flows=False,
-        models=base_models,
+    baseline = small.scenario("baseline")
+    variants = []
+    for k, e in enumerate(entries):
+        for side in ("low", "high"):
+            o = Override(
+                target=e["target"],
+                value=e[side],
+                reason=f"sensitivity: {side} value",
+                origin=f"sensitivity.{e['key']}",
+            )
+            variants.append(
+                ScenarioSpec(
+                    name=f"sensitivity_{k}_{side}",
+                    description=f"{e['target']} = {e[side]}",
+                    overrides=(*baseline.overrides, o),
+                    file=baseline.file,
+                )
+            )
+    multi = dataclasses.replace(small, scenarios=(baseline, *variants))
+    names = list(multi.scenario_names)
+    models = fit_models(multi, data, params, names)
+    proj = project(
+        multi, scenarios=names, data=data, params=params, models=models, keep_flows=False
     )
-    base_vals = _budget_year_means(small, base.data)
+    ds = proj.data
+    i = [int(y) for y in ds[dims.YEAR].values].index(int(run.budget_year))
+
+    def means(name: str) -> dict[str, float]:
+        p = province_paths(ds, name)
+        return {k: float(np.mean(p[k][:, i])) for k in ("balance_close", "expenditure_total")}
+
+    base_vals = means("baseline")
     econ_table: pd.Series | None = None
-    if base_models is not None and hasattr(base_models["baseline"].economy, "param_table"):
-        econ_table = base_models["baseline"].economy.param_table()
+    if hasattr(models["baseline"].economy, "param_table"):
+        econ_table = models["baseline"].economy.param_table()
     rows = []
-    for e in entries:
+    for k, e in enumerate(entries):
         fid, key = e["target"].split(".", 1)
         base_value: Any = "fitted"
         af = run.assumption_file(fid)
@@ -519,24 +538,12 @@ def sensitivity_runs(
             base_value = af.values[key].value
         if (
             base_value == "fitted"
-            and fid == "economy"
             and econ_table is not None
-            and key in econ_table.index
+            and fid == "economy"
+            and (key in econ_table.index)
         ):
             base_value = float(econ_table[key])
-        res = {}
-        for side in ("low", "high"):
-            r2 = _with_adjustment(small, e["target"], e[side], f"sensitivity: {side} value")
-            models = fit_models(r2, data, params, ["baseline"])
-            proj = project(
-                r2,
-                scenarios=["baseline"],
-                data=data,
-                params=params,
-                models=models,
-                keep_flows=False,
-            )
-            res[side] = _budget_year_means(r2, proj.data)
+        lo, hi = means(f"sensitivity_{k}_low"), means(f"sensitivity_{k}_high")
         rows.append(
             {
                 "label_zh": e["label_zh"],
@@ -546,10 +553,10 @@ def sensitivity_runs(
                 "base_value": base_value,
                 "low_value": e["low"],
                 "high_value": e["high"],
-                "balance_low": res["low"]["balance_close"],
-                "balance_high": res["high"]["balance_close"],
-                "expenditure_low": res["low"]["expenditure_total"],
-                "expenditure_high": res["high"]["expenditure_total"],
+                "balance_low": lo["balance_close"],
+                "balance_high": hi["balance_close"],
+                "expenditure_low": lo["expenditure_total"],
+                "expenditure_high": hi["expenditure_total"],
             }
         )
     return pd.DataFrame(rows), base_vals
