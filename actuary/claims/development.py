@@ -61,6 +61,8 @@ def paid_triangle(
     p = payments
     if items is not None:
         p = p[p["benefit_item"].isin(list(items))]
+    if p.empty:
+        return pd.DataFrame()
     ay = accident_year.reindex(p["claim_id"].to_numpy()).to_numpy()
     df = pd.DataFrame(
         {
@@ -146,12 +148,18 @@ def chain_ladder(
         ``max_tail_years`` years.
     """
     c = np.asarray(triangle, dtype=float)
+    if c.ndim != 2 or c.shape[1] == 0 or c.shape[0] == 0 or np.nansum(c) <= 0:
+        # no payments at all: everything is paid in the accident year
+        return DevelopmentPattern(factors=np.ones(0), tail=1.0, incremental=np.array([1.0]))
     n = c.shape[1]
     factors = np.ones(n - 1)
     for d in range(n - 1):  # loop over development ages (a handful), not over claims
         ok = ~np.isnan(c[:, d]) & ~np.isnan(c[:, d + 1])
         den = c[ok, d].sum()
-        factors[d] = c[ok, d + 1].sum() / den if den > 0 else 1.0
+        num = c[ok, d + 1].sum()
+        # nothing paid yet at age d but later: the factor is infinite and the fraction paid
+        # at age d is 0 (e.g. lump sums paid only after the grading year)
+        factors[d] = num / den if den > 0 else (np.inf if num > 0 else 1.0)
     ext: list[float] = []
     if isinstance(tail, int | float) and not isinstance(tail, bool):
         tail_factor = float(tail)
@@ -160,7 +168,7 @@ def chain_ladder(
     elif tail == "none":
         tail_factor = 1.0
     elif tail == "exponential":
-        d_idx = np.flatnonzero(factors > 1.0 + 1e-12)
+        d_idx = np.flatnonzero((factors > 1.0 + 1e-12) & np.isfinite(factors))
         d_idx = d_idx[-tail_from:]
         if d_idx.size >= 2:
             b, a = np.polyfit(d_idx.astype(float), np.log(factors[d_idx] - 1.0), 1)
@@ -179,6 +187,7 @@ def chain_ladder(
         # fixed tail: pay the tail mass in one extra development year
         all_f = np.append(factors, tail_factor)
     cdf_all = np.append(np.cumprod(all_f[::-1])[::-1], 1.0)
-    pct = 1.0 / cdf_all
+    with np.errstate(divide="ignore"):
+        pct = 1.0 / cdf_all
     incremental = np.diff(np.concatenate([[0.0], pct]))
     return DevelopmentPattern(factors=factors, tail=tail_factor, incremental=incremental)

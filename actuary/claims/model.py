@@ -274,54 +274,11 @@ class ClaimsResults:
 
     # ---------------------------------------------------------------------------------
     def _profile_multipliers(self, year: int) -> dict[str, np.ndarray]:
-        """Formula benefits per claim of each outcome, per unit area wage / national income.
-
-        Prices the claimant profile with :func:`actuary.benefits.price_benefits` at a reference
-        area wage ``A_ref`` and income ``D_ref``; returns per-claim means divided by them.
-        """
-        pr = self.profile
-        a_ref = 10000.0
-        d_ref = 100000.0
-        when = np.datetime64(f"{year}-07-01", "D")
-        age_days = (pr["age"].to_numpy() * 365.25).astype("int64").astype("timedelta64[D]")
-        birth = when - age_days
-        pb = price_benefits(
-            pr["outcome"].to_numpy(),
-            pr["ratio"].to_numpy() * a_ref,
-            a_ref,
-            when,
-            birth_date=birth,
-            retirement_group=pr["group"].to_numpy(),
-            nursing=pr["nursing"].to_numpy(),
-            leaves_employment=pr["leaves"].to_numpy(),
-            n_spouse=pr["n_spouse"].to_numpy(),
-            n_other=pr["n_other"].to_numpy(),
-            national_income_prev_year=d_ref,
-            parameters=self.parameters,
-        )
-        fund = pb.fund_paid()
-        w = pr["weight"].to_numpy()
-        code = pr["code"].to_numpy()
-        wsum = np.bincount(code, weights=w, minlength=N_OUT)
-        wsum = np.where(wsum > 0, wsum, 1.0)
-
-        def mean(x: np.ndarray) -> np.ndarray:
-            return np.bincount(code, weights=w * x, minlength=N_OUT) / wsum
-
-        out: dict[str, np.ndarray] = {}
-        for item in ("disability_lump_sum", "medical_lump_sum", "funeral_grant"):
-            out[item] = mean(fund[item]) / a_ref
-        out["death_lump_sum_D"] = mean(fund["death_lump_sum"]) / d_ref
-        allow = fund["disability_allowance"]
-        out["allowance_share"] = mean((allow > 0).astype(float))  # entrants per claim
-        out["allowance_amount"] = mean(allow) / a_ref  # monthly, per claim
-        for lv, name in enumerate(NURSING, start=1):
-            sel = (pr["nursing_code"].to_numpy() == lv).astype(float)
-            out[f"nursing_{name}_share"] = mean(sel)
-            out[f"nursing_{name}_amount"] = mean(fund["nursing_care"] * sel) / a_ref
-        out["survivors_per_death"] = mean(pr["n_dep"].to_numpy(float))
-        out["survivor_amount"] = mean(fund["survivor_pension"]) / a_ref  # per death, monthly
-        return out
+        """Formula benefits per claim of each outcome in ``year`` (cached), per unit A or D."""
+        cache = self.extra.setdefault("multipliers", {})
+        if year not in cache:
+            cache[year] = profile_multipliers(self.profile, self.parameters, year)
+        return cache[year]
 
     # ---------------------------------------------------------------------------------
     def simulate(
@@ -377,6 +334,59 @@ class ClaimsModel:
     def fit(self, data: Any, parameters: ParameterSet | None = None) -> ClaimsResults:
         """Fit every component on the province data (see the module docstring)."""
         return _fit(self.spec, data, parameters if parameters is not None else load_parameters())
+
+
+def profile_multipliers(
+    profile: pd.DataFrame, parameters: ParameterSet, year: int
+) -> dict[str, np.ndarray]:
+    """Formula benefits per claim of each outcome, per unit area wage / national income.
+
+    Prices the claimant profile with :func:`actuary.benefits.price_benefits` at a reference
+    area wage ``A_ref`` and income ``D_ref``; returns per-claim means divided by them.
+    """
+    pr = profile
+    a_ref = 10000.0
+    d_ref = 100000.0
+    when = np.datetime64(f"{year}-07-01", "D")
+    age_days = (pr["age"].to_numpy() * 365.25).astype("int64").astype("timedelta64[D]")
+    birth = when - age_days
+    pb = price_benefits(
+        pr["outcome"].to_numpy(),
+        pr["ratio"].to_numpy() * a_ref,
+        a_ref,
+        when,
+        birth_date=birth,
+        retirement_group=pr["group"].to_numpy(),
+        nursing=pr["nursing"].to_numpy(),
+        leaves_employment=pr["leaves"].to_numpy(),
+        n_spouse=pr["n_spouse"].to_numpy(),
+        n_other=pr["n_other"].to_numpy(),
+        national_income_prev_year=d_ref,
+        parameters=parameters,
+    )
+    fund = pb.fund_paid()
+    w = pr["weight"].to_numpy()
+    code = pr["code"].to_numpy()
+    wsum = np.bincount(code, weights=w, minlength=N_OUT)
+    wsum = np.where(wsum > 0, wsum, 1.0)
+
+    def mean(x: np.ndarray) -> np.ndarray:
+        return np.bincount(code, weights=w * x, minlength=N_OUT) / wsum
+
+    out: dict[str, np.ndarray] = {}
+    for item in ("disability_lump_sum", "medical_lump_sum", "funeral_grant"):
+        out[item] = mean(fund[item]) / a_ref
+    out["death_lump_sum_D"] = mean(fund["death_lump_sum"]) / d_ref
+    allow = fund["disability_allowance"]
+    out["allowance_share"] = mean((allow > 0).astype(float))  # entrants per claim
+    out["allowance_amount"] = mean(allow) / a_ref  # monthly, per claim
+    for lv, name in enumerate(NURSING, start=1):
+        sel = (pr["nursing_code"].to_numpy() == lv).astype(float)
+        out[f"nursing_{name}_share"] = mean(sel)
+        out[f"nursing_{name}_amount"] = mean(fund["nursing_care"] * sel) / a_ref
+    out["survivors_per_death"] = mean(pr["n_dep"].to_numpy(float))
+    out["survivor_amount"] = mean(fund["survivor_pension"]) / a_ref  # per death, monthly
+    return out
 
 
 # ======================================================================================
@@ -450,25 +460,6 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
         patterns[g] = chain_ladder(tri, tail=spec.development_tail)
     item_group = {i: g for g, its in CL_GROUPS.items() for i in its}
     cl_items = tuple(item_group)
-    # --- outstanding of history accident years ---------------------------------------
-    L = max(p.incremental.size for p in patterns.values())
-    outstanding = np.zeros((L, len(regions), len(cl_items)))
-    reg_idx = {r: i for i, r in enumerate(regions)}
-    pm = payments.merge(claims[["claim_id", "ay", "region"]], on="claim_id", how="inner")
-    pm = pm[pm["benefit_item"].isin(cl_items)]
-    latest = pm.groupby(["ay", "region", "benefit_item"])["amount"].sum().reset_index()
-    for j, item in enumerate(cl_items):
-        pat = patterns[item_group[item]]
-        pct = np.cumsum(pat.incremental)
-        sub = latest[latest["benefit_item"] == item]
-        for a_y, r, amt in sub[["ay", "region", "amount"]].itertuples(index=False):
-            # loop over (accident year, region) aggregates of the history, not claims
-            age = T - int(a_y)
-            if age >= pct.size - 1 or r not in reg_idx or pct[age] <= 0:
-                continue
-            ult = amt / pct[age]
-            fut = pat.incremental[age + 1 :] * ult
-            outstanding[: fut.size, reg_idx[r], j] += fut
     # --- severity of non-formula items ------------------------------------------------
     sev_items = spec.severity_items
     mature_ay = {}
@@ -491,7 +482,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
         age = np.clip(T - per["ay"].to_numpy(), 0, pct.size - 1)
         per[item] = per[item] / pct[age] / per["A"]
     mature = per[per["ay"] <= min(mature_ay.values())]
-    sev = fit_severity(mature, sev_items)
+    sev = fit_severity(mature, sev_items, ref_year=T)
     # --- claimant profile for formula pricing -----------------------------------------
     prof = claims[claims["outcome"].astype(str) != "medical_only"].copy()
     prof["A"] = a_ay.reindex(pd.MultiIndex.from_arrays([prof["ay"], prof["region"]])).to_numpy()
@@ -520,6 +511,28 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     )
     profile = pd.concat([male, fem_w, fem_s], ignore_index=True)
     profile = profile[profile["weight"] > 0].reset_index(drop=True)
+    # --- outstanding of history accident years ----------------------------------------
+    ec_hist = _frame(data, "economy").set_index("year").sort_index()
+    cnt_all = claims.groupby(["ay", "region", "outcome"]).size().rename("n").reset_index()
+    cnt_all["ult"] = (
+        cnt_all["n"]
+        / inc.completion[np.clip(T - cnt_all["ay"].to_numpy(), 0, inc.completion.size - 1)]
+    )
+    outstanding = _outstanding(
+        spec,
+        T,
+        regions,
+        claims,
+        payments,
+        patterns,
+        item_group,
+        sev,
+        profile,
+        params,
+        area,
+        ec_hist["national_disposable_income"],
+        cnt_all,
+    )
     # --- entry lags of the streams from the payments -----------------------------------
     D = spec.entry_lag_max
     entry_lag: dict[str, np.ndarray] = {}
@@ -597,6 +610,74 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     )
     res.pending = _pending_entrants(res, cnt)
     return res
+
+
+def _outstanding(
+    spec: ClaimsSpec,
+    T: int,
+    regions: tuple[str, ...],
+    claims: pd.DataFrame,
+    payments: pd.DataFrame,
+    patterns: dict[str, DevelopmentPattern],
+    item_group: dict[str, str],
+    sev: SeverityFit,
+    profile: pd.DataFrame,
+    params: ParameterSet,
+    area: pd.DataFrame,
+    income: pd.Series,
+    cnt: pd.DataFrame,
+) -> np.ndarray:
+    """Future payments (year after ``T`` …, region, chain-ladder item) of history accident years.
+
+    Bornhuetter–Ferguson (default): :math:`R_{a} = \\hat U_a (1 - \\pi_{T-a})` with the a-priori
+    ultimate :math:`\\hat U_a = \\sum_o \\hat N_{a,o}\\, c_{o}(a)` (ultimate claim counts
+    times the model's expected cost per claim at the accident year's wage and income) and
+    :math:`\\pi` the chain-ladder fraction paid; paid over the later ages by the incremental
+    pattern. ``development.history_method = "chain_ladder"`` uses
+    :math:`\\hat U_a = C_a / \\pi_{T-a}` instead (undefined where nothing is paid yet).
+    """
+    cl_items = tuple(item_group)
+    L = max(p.incremental.size for p in patterns.values())
+    out = np.zeros((L, len(regions), len(cl_items)))
+    reg_idx = {r: i for i, r in enumerate(regions)}
+    pm = payments.merge(claims[["claim_id", "ay", "region"]], on="claim_id", how="inner")
+    pm = pm[pm["benefit_item"].isin(cl_items)]
+    latest = pm.groupby(["ay", "region", "benefit_item"])["amount"].sum()
+    ays = sorted(int(a) for a in cnt["ay"].unique())
+    for a_y in ays:  # accident years of the history (a dozen)
+        sub = cnt[cnt["ay"] == a_y]
+        n = np.zeros((len(regions), N_OUT))
+        for r, o, u in sub[["region", "outcome", "ult"]].itertuples(index=False):
+            if r in reg_idx:
+                n[reg_idx[r], OUTCOMES.index(str(o))] += u
+        # parameters of the accident year (the earliest in force for older years)
+        first = params["benefits.disability_lump_sum_months"].first_date.year
+        mult = profile_multipliers(profile, params, max(a_y, first)) if len(profile) else {}
+        a_r = area.loc[a_y].reindex(list(regions)).to_numpy(float)
+        d_prev = float(income.get(a_y - 1, income.iloc[0]))
+        for j, item in enumerate(cl_items):
+            pat = patterns[item_group[item]]
+            age = T - a_y
+            if age >= pat.incremental.size - 1:
+                continue
+            pct = float(np.cumsum(pat.incremental)[age])
+            if spec.history_method == "chain_ladder":
+                paid = np.array([float(latest.get((a_y, r, item), 0.0)) for r in regions])
+                ult = paid / pct if pct > 0 else np.zeros(len(regions))
+                fut = pat.incremental[age + 1 :][:, None] * ult[None, :]
+            else:
+                if item in sev.items:
+                    per = sev.expected(a_y)[sev.items.index(item)][None, :] * a_r[:, None]
+                elif item == "death_lump_sum" and mult:
+                    per = np.broadcast_to(mult["death_lump_sum_D"] * d_prev, (len(regions), N_OUT))
+                elif item in mult:
+                    per = mult[item][None, :] * a_r[:, None]
+                else:
+                    per = np.zeros((len(regions), N_OUT))
+                prior = (n * per).sum(axis=1)
+                fut = pat.incremental[age + 1 :][:, None] * prior[None, :]
+            out[: fut.shape[0], :, j] += fut
+    return out
 
 
 def _stock_cells(
@@ -813,10 +894,13 @@ def _simulate(
     U = np.zeros((P, H, R, len(cl_items)))  # ultimate cost by accident year
     Umaj = np.zeros((P, H, R))
     sev = res.severity
-    growth = (1.0 + spec.excess_inflation) ** (years - res.last_year)
     for j, item in enumerate(cl_items):  # a dozen items
         if item in sev.items:
             k = sev.items.index(item)
+            tau = sev.trend[k] if spec.severity_trend is None else spec.severity_trend
+            growth = np.exp(tau * (years - sev.ref_year)) * (1.0 + spec.excess_inflation) ** (
+                years - res.last_year
+            )
             scale = (
                 (sev.mean[k] / sev.shape[k])[None, None, None, :]
                 * A[..., None]

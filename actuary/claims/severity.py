@@ -7,13 +7,13 @@ is modelled as
 .. math::
 
     P(X_{ij} > 0) = \\pi_{jo}, \\qquad
-    y_{ij} \\mid y_{ij} > 0 \\sim \\text{Gamma}(\\text{mean } \\mu_{jo},\\ \\text{shape } k_j),
-    \\quad \\log \\mu_{jo} = \\beta_{jo},
+    y_{ij} \\mid y_{ij} > 0 \\sim \\text{Gamma}(\\text{mean } \\mu_{ij},\\ \\text{shape } k_j),
+    \\quad \\log \\mu_{ij} = \\beta_{jo} + \\tau_j (t(i) - t_{\\text{ref}}),
 
-a gamma GLM with log link (closed form for a single factor; equal to the statsmodels fit),
-fitted on the accident years whose payments are at
-least ``min_developed`` complete according to the item group's chain-ladder pattern (each
-claim's paid-to-date divided by the fraction paid at its age). Costs are thus indexed to wages;
+a gamma GLM with log link (statsmodels; :math:`\\tau_j` is the accident-year trend of the
+cost relative to wages, e.g. medical costs growing more slowly than the average wage), fitted
+on the accident years whose payments are at least ``min_developed`` complete according to the
+item's chain-ladder pattern (each claim's paid-to-date divided by the fraction paid at its age). Costs are thus indexed to wages;
 ``excess_inflation`` in the model file adds medical inflation above wage growth.
 
 The aggregate cost of :math:`N` claims of a cell is one draw: with
@@ -23,10 +23,12 @@ The aggregate cost of :math:`N` claims of a cell is one draw: with
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 
 from actuary.dims import OUTCOMES
 
@@ -43,32 +45,49 @@ class SeverityFit:
     shape: np.ndarray  # (item,)
     n_claims: np.ndarray  # (item, outcome): claims used
     table: pd.DataFrame  # tidy summary
+    trend: np.ndarray  # (item,): log-linear accident-year trend of cost / A
+    trend_se: np.ndarray
+    ref_year: int  # accident year at which ``mean`` is stated
 
-    def expected(self) -> np.ndarray:
-        """Expected cost per claim / A, (item, outcome)."""
-        return self.p_positive * self.mean
+    def expected(self, ay: int | None = None) -> np.ndarray:
+        """Expected cost per claim / A, (item, outcome), at accident year ``ay`` (default the
+        reference year) with the fitted trend."""
+        f = 1.0 if ay is None else np.exp(self.trend * (ay - self.ref_year))[:, None]
+        return self.p_positive * self.mean * f
 
 
 def fit_severity(
     per_claim: pd.DataFrame,
     items: tuple[str, ...],
     default_shape: float = 1.0,
+    trend: bool = True,
+    ref_year: int | None = None,
 ) -> SeverityFit:
     """Fit the severity GLMs.
 
     Parameters
     ----------
     per_claim
-        One row per (mature) claim: ``outcome`` and, per item, the developed cost relative to
-        the area wage in a column named after the item.
+        One row per (mature) claim: ``outcome``, ``ay`` (accident year) and, per item, the
+        developed cost relative to the area wage in a column named after the item.
     items
         Item columns to fit.
+    trend
+        Include a log-linear accident-year trend :math:`\\tau` (cost relative to wages).
+    ref_year
+        Year at which the means are stated (:math:`t = ay - ref\\_year`); default the
+        latest accident year in ``per_claim``.
     """
     n_o = len(OUTCOMES)
     p_pos = np.zeros((len(items), n_o))
     mean = np.zeros((len(items), n_o))
     shape = np.full(len(items), default_shape)
     n_cl = np.zeros((len(items), n_o))
+    trend_coef = np.zeros(len(items))
+    trend_se = np.zeros(len(items))
+    ay = per_claim["ay"].to_numpy(int) if "ay" in per_claim else np.zeros(len(per_claim), int)
+    ref = int(ay.max()) if ref_year is None and ay.size else int(ref_year or 0)
+    t = (ay - ref).astype(float)
     rows = []
     outc = per_claim["outcome"].astype(str)
     for j, item in enumerate(items):  # a handful of items
@@ -79,18 +98,45 @@ def fit_severity(
         p_pos[j] = np.divide(npos, tot, out=np.zeros(n_o), where=tot > 0)
         n_cl[j] = tot
         if pos.sum() >= 2:
-            # Gamma GLM, log link, outcome as the only factor: the MLE of each outcome's mean
-            # is the mean of its positive costs and the Pearson dispersion is
-            # sum(((y - mu) / mu)^2) / (n - k); computed in closed form (the statsmodels fit
-            # gives the same numbers, tests/test_claims_severity.py).
             code = pd.Categorical(outc[pos], categories=list(OUTCOMES)).codes
             yy = y[pos]
-            s1 = np.bincount(code, weights=yy, minlength=n_o)
-            mean[j] = np.divide(s1, npos, out=np.zeros(n_o), where=npos > 0)
-            r2 = ((yy - mean[j][code]) / mean[j][code]) ** 2
-            k = int((npos > 0).sum())
+            tt = t[pos]
+            # The claim-level gamma GLM with covariates constant within (outcome, accident
+            # year) groups has the same estimates as the GLM on the group means with
+            # var_weights = group size (the score equations involve the data only through
+            # the group sums), so the fit runs on the grouped table.
+            g = (
+                pd.DataFrame({"o": code, "t": tt, "y": yy})
+                .groupby(["o", "t"])["y"]
+                .agg(["mean", "size"])
+                .reset_index()
+            )
+            present = sorted(int(x) for x in g["o"].unique())
+            x = np.zeros((len(g), len(present) + (1 if trend else 0)))
+            for i, oc in enumerate(present):
+                x[:, i] = (g["o"] == oc).to_numpy(float)
+            if trend and g["t"].nunique() > 1:
+                x[:, -1] = g["t"].to_numpy(float)
+            elif trend:
+                x = x[:, :-1]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = sm.GLM(
+                    g["mean"].to_numpy(),
+                    x,
+                    family=sm.families.Gamma(sm.families.links.Log()),
+                    var_weights=g["size"].to_numpy(float),
+                ).fit()
+            beta = np.asarray(res.params)
+            for i, oc in enumerate(present):
+                mean[j, oc] = float(np.exp(beta[i]))
+            if x.shape[1] > len(present):
+                trend_coef[j] = float(beta[-1])
+                trend_se[j] = float(np.asarray(res.bse)[-1])
+            mu_i = mean[j][code] * np.exp(trend_coef[j] * tt)
+            k = x.shape[1]
             if pos.sum() > k:
-                phi = float(r2.sum() / (pos.sum() - k))
+                phi = float((((yy - mu_i) / mu_i) ** 2).sum() / (pos.sum() - k))
                 if phi > 0:
                     shape[j] = 1.0 / phi
         for o_i, o in enumerate(OUTCOMES):
@@ -102,6 +148,8 @@ def fit_severity(
                     "p_positive": p_pos[j, o_i],
                     "mean_over_A": mean[j, o_i],
                     "shape": shape[j],
+                    "trend": trend_coef[j],
+                    "trend_se": trend_se[j],
                 }
             )
     return SeverityFit(
@@ -111,4 +159,7 @@ def fit_severity(
         shape=shape,
         n_claims=n_cl,
         table=pd.DataFrame(rows),
+        trend=trend_coef,
+        trend_se=trend_se,
+        ref_year=ref,
     )

@@ -25,9 +25,11 @@ KEYS: dict[str, str] = {
     "outcome.model": "-",
     "severity.items": "-",
     "severity.excess_inflation": "1/year",
+    "severity.trend": "1/year",
     "severity.min_developed": "fraction",
     "severity.wage_basis": "-",
     "development.tail": "-",
+    "development.history_method": "-",
     "pricing.max_profile_per_outcome": "claims",
     "mortality.table_file": "path",
     "mortality.table_male": "-",
@@ -69,9 +71,11 @@ class ClaimsSpec:
     outcome_model: str = "ordinal"
     severity_items: tuple[str, ...] = ("medical_costs", "hospital_meal", "appraisal_fee")
     excess_inflation: float = 0.0
+    severity_trend: float | None = None  # None: fitted
     min_developed: float = 0.9
     wage_basis: str = "province"
     development_tail: str = "exponential"
+    history_method: str = "bornhuetter_ferguson"
     max_profile_per_outcome: int = 400
     mortality_table_male: str = "CL1_nonpension1_male"
     mortality_table_female: str = "CL2_nonpension1_female"
@@ -150,9 +154,13 @@ class ClaimsSpec:
             outcome_model=choice("outcome.model", ("ordinal", "multinomial")),
             severity_items=tuple(items),
             excess_inflation=num("severity.excess_inflation", -0.5, 0.5),
+            severity_trend=fitted_or_num("severity.trend"),
             min_developed=num("severity.min_developed", 0.0, 1.0),
             wage_basis=choice("severity.wage_basis", ("province", "region")),
             development_tail=str(v["development.tail"]),
+            history_method=choice(
+                "development.history_method", ("bornhuetter_ferguson", "chain_ladder")
+            ),
             max_profile_per_outcome=int(num("pricing.max_profile_per_outcome", 1)),
             mortality_table_male=str(v["mortality.table_male"]),
             mortality_table_female=str(v["mortality.table_female"]),
