@@ -143,6 +143,12 @@ def test_bad_overrides_are_input_errors() -> None:
         res.with_overrides([Override("avg_wage", 1.0, "x", year=2026)])
     with pytest.raises(InputError, match="fraction"):
         res.with_overrides([Override("coverage.target", 1.5, "x")])
+    with pytest.raises(InputError, match="must be a number"):
+        res.with_overrides([Override("wage_growth", "4%", "x", year=2026)])
+    with pytest.raises(InputError, match="not after the base year"):
+        res.with_overrides([Override("wage_growth", 0.04, "x", year=2025)])
+    with pytest.raises(InputError, match="6 history years"):
+        EconomyModel(EconomySpec(history_first_year=2022)).fit(province_frames())
 
 
 def test_same_seed_identical_and_workers_do_not_matter() -> None:

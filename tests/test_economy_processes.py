@@ -23,7 +23,9 @@ from actuary.economy.processes import (
 NAMES = list(GROWTH_SERIES)
 
 
-def _simulate_truth(a: np.ndarray, mu: np.ndarray, cov: np.ndarray, n: int, seed: int) -> np.ndarray:
+def _simulate_truth(
+    a: np.ndarray, mu: np.ndarray, cov: np.ndarray, n: int, seed: int
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     k = len(mu)
     chol = np.linalg.cholesky(cov)
@@ -108,6 +110,7 @@ def test_simulated_moments_match_analytic_moments() -> None:
     # and the code's own moments() agree with the formula
     m_code, c_code = g.moments(5)
     np.testing.assert_allclose(c_code[-1], acc, rtol=1e-12)
+    np.testing.assert_allclose(m_code[-1], m_h, rtol=1e-12)
 
 
 def test_parameter_uncertainty_widens_the_fan() -> None:
@@ -149,3 +152,29 @@ def test_coverage_fit_recovers_speed_and_saturation() -> None:
     np.testing.assert_allclose(sched[-1], res.params.target - (res.params.target - c[-1])
                                * (1 - res.params.speed) ** 3)
     assert np.max(np.abs(sched[-1] - expect)) < 0.02
+
+
+@pytest.mark.parametrize("form", ["ar", "var1"])
+def test_fitted_model_moments_match_simulation(form: str) -> None:
+    # fit on a long series with cross-dynamics, then compare simulated moments of y_{T+h} with
+    # the fitted parameters' analytic moments (numpy, Hamilton 1994 ch. 10)
+    mu = np.array([0.06, 0.005, 0.02, 0.015, 0.05])
+    a = np.diag([0.5, 0.2, 0.3, 0.7, 0.2])
+    a[0, 2] = 0.4
+    sd = np.array([0.02, 0.01, 0.008, 0.002, 0.01])
+    y = _simulate_truth(a, mu, np.diag(sd**2), 200, seed=9)
+    res = GrowthSystem(form=form).fit(_frame(y))
+    p = res.params
+    assert p.form == form
+    n = 30_000
+    sim = res.simulate(range(2026, 2030), n, np.random.default_rng(3), uncertainty=False)
+    acc = np.zeros((5, 5))
+    ah = np.eye(5)
+    for h in range(4):
+        acc = acc + ah @ p.cov @ ah.T
+        ah = ah @ p.ar
+        m_h = p.mean + ah @ (res.initial - p.mean)
+        x = sim[:, h]
+        assert np.all(np.abs(x.mean(axis=0) - m_h) < 4 * np.sqrt(np.diag(acc) / n))
+        var = x.var(axis=0, ddof=1)
+        assert np.all(np.abs(var - np.diag(acc)) < 4 * np.diag(acc) * np.sqrt(2 / (n - 1)))

@@ -111,7 +111,10 @@ class EconomyHistory:
         return self.years[-1]
 
     def since(self, first_year: int) -> EconomyHistory:
-        """History from ``first_year`` on."""
+        """History from ``first_year`` on (at least 6 years must remain)."""
+        if len([y for y in self.years if y >= first_year]) < 6:
+            raise InputError("at least 6 history years are needed to fit the economy model",
+                             field="model.history_first_year")
         return replace(
             self,
             economy=self.economy.loc[first_year:],

@@ -297,6 +297,16 @@ class EconomyResults:
                     raise InputError(
                         f"cannot pin '{o.target}'; pinnable: {', '.join(PIN_TARGETS)}",
                         file=o.origin or None, field=o.target)
+                if t == "collection_rate":
+                    _by_region_or_class(o.value, p.base.regions, (1,), o.target,
+                                        o.origin or None)
+                elif isinstance(o.value, bool) or not isinstance(o.value, int | float):
+                    raise InputError(f"a pinned {t} must be a number (fraction), got "
+                                     f"{o.value!r}", file=o.origin or None, field=o.target)
+                if int(o.year) <= p.base.base_year:
+                    raise InputError(f"pinned year {o.year} is not after the base year "
+                                     f"{p.base.base_year}", file=o.origin or None,
+                                     field=o.target)
             else:
                 p = _apply_param_override(p, t, o)
             # a later override of the same target (and year) supersedes the earlier record
