@@ -206,3 +206,26 @@ def test_data_synth_writes_through_staging(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["data", "synth", "--out", str(out), "--seed", "abc"])
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_missing_file_and_missing_folder(folder: Path, tmp_path: Path) -> None:
+    (folder / "budget.csv").unlink()
+    err = _error(folder)
+    assert err.file is not None and err.file.endswith("budget.csv")
+    assert "missing file" in str(err)
+    with pytest.raises(InputError, match="data folder not found"):
+        load_province(tmp_path / "nowhere")
+
+
+def test_reserve_above_balance_is_rejected(folder: Path) -> None:
+    # 储备金 is part of the accumulated balance (人社部发〔2015〕72号 item 六)
+    def bump(ls: list[str]) -> list[str]:
+        header = ls[0].split(",")
+        cells = ls[2].split(",")
+        cells[header.index("reserve")] = f"{float(cells[header.index('balance_close')]) + 1e6:.2f}"
+        ls[2] = ",".join(cells)
+        return ls
+
+    _edit(folder / "fund_balance.csv", bump)
+    err = _error(folder)
+    assert err.field == "reserve" and err.rows == [2] and "fund_balance.csv" in str(err)

@@ -650,7 +650,8 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, pd.DataF
     for a0, a1 in zip(starts, np.r_[starts[1:], len(order)], strict=True):
         seq[a0:a1] = np.arange(1, a1 - a0 + 1)
     cid_of = np.full(len(cl.acc), "", dtype=object)
-    cid_of[order] = [f"GS{y}{q:06d}" for y, q in zip(ay, seq, strict=True)]
+    cid_of[order] = np.char.add(np.char.add("GS", ay.astype(str)),
+                                np.char.zfill(seq.astype(str), 6)).astype(object)
     claims = _take(cl, order)
     grading = np.where(claims.grading <= as_of, claims.grading, np.datetime64("NaT"))
     claims_df = pd.DataFrame({
@@ -691,7 +692,8 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, pd.DataF
     st["sex"] = np.where(st["male"].to_numpy(), "M", "F")
     st["birth_date"] = np.datetime_as_string(st["birth_date"].to_numpy(dtype="datetime64[D]"),
                                              unit="D")
-    st["grade"] = st["grade"].map(lambda v: "" if v == 0 else str(int(v)))
+    st["grade"] = np.where(st["grade"].to_numpy() == 0, "",
+                           st["grade"].to_numpy().astype(np.int64).astype(str)).astype(object)
     benef_df = st.sort_values("person_id")[[
         "person_id", "claim_id", "region", "benefit_type", "grade", "sex", "birth_date",
         "monthly_amount", "nursing", "relation", "accident_year"]].reset_index(drop=True)
