@@ -92,6 +92,20 @@ CL_GROUPS: dict[str, tuple[str, ...]] = {
     i: (i,) for i in dims.BENEFIT_ITEMS if i not in STREAM_ITEMS
 }
 NURSING = ("full", "most", "partial")
+#: Assumption keys used by the fit itself (an override of these needs a refit).
+FIT_KEYS: frozenset[str] = frozenset(
+    {
+        "incidence.max_recognition_lag",
+        "severity.items",
+        "severity.min_developed",
+        "severity.wage_basis",
+        "development.tail",
+        "development.history_method",
+        "pricing.max_profile_per_outcome",
+        "major.threshold",
+        "major.max_victims",
+    }
+)
 #: Indexation groups: allowance grades 1–4, nursing levels, survivors' relations.
 INDEX_GROUPS: tuple[str, ...] = (
     "allowance_1",
@@ -232,6 +246,48 @@ class ClaimsResults:
             },
             "spec": self.spec.as_dict(),
         }
+
+    def with_overrides(self, overrides: Any) -> ClaimsResults:
+        """The fitted model with assumption overrides (scenarios, sensitivities) applied.
+
+        Overrides of projection assumptions (trend, inflation, mortality, retirement, streams,
+        indexation, major-accident rate, volatility) take effect without refitting; keys that
+        change the fit itself (:data:`FIT_KEYS`) raise an :class:`InputError` — put them in
+        the scenario's own claims assumption file so the model is refitted.
+        """
+        from dataclasses import replace
+
+        if self.spec.assumptions is None:
+            raise InputError("this claims model was not built from an assumption file")
+        overrides = list(overrides)
+        for o in overrides:
+            if o.target in FIT_KEYS:
+                raise InputError(
+                    "this claims assumption changes the fit; set it in the scenario's claims "
+                    "assumption file instead of an override",
+                    file=o.origin or None,
+                    field=o.target,
+                )
+        f = self.spec.assumptions.with_overrides(overrides)
+        spec = ClaimsSpec.from_assumptions(f)
+        profile = _split_profile(self.extra["profile_base"], spec.female_worker_share)
+        stock, table, base, mix = _stock_cells(
+            self.extra["beneficiaries"], spec, self.parameters, self.regions, self.last_year
+        )
+        extra = {k: v for k, v in self.extra.items() if k != "multipliers"}
+        return replace(
+            self,
+            spec=spec,
+            profile=profile,
+            entrant_mix=profile[profile["code"].between(1, 4)][
+                ["sex_code", "age", "group", "weight"]
+            ],
+            stock=stock,
+            stock_table=table,
+            base_avg_amount=base,
+            survivor_mix=mix,
+            extra=extra,
+        )
 
     @property
     def trend(self) -> float:
@@ -502,15 +558,8 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     prof["n_spouse"] = np.minimum(prof["n_dep"], 1)
     prof["n_other"] = prof["n_dep"] - prof["n_spouse"]
     prof["code"] = prof["outcome"].map({o: i for i, o in enumerate(OUTCOMES)}).astype(int)
-    male = prof[prof["sex_code"] == 0].assign(group="male", weight=1.0)
-    fem_w = prof[prof["sex_code"] == 1].assign(
-        group="female_worker", weight=spec.female_worker_share
-    )
-    fem_s = prof[prof["sex_code"] == 1].assign(
-        group="female_staff", weight=1.0 - spec.female_worker_share
-    )
-    profile = pd.concat([male, fem_w, fem_s], ignore_index=True)
-    profile = profile[profile["weight"] > 0].reset_index(drop=True)
+    profile_base = prof.drop(columns=["rank", "n_in"])
+    profile = _split_profile(profile_base, spec.female_worker_share)
     # --- outstanding of history accident years ----------------------------------------
     ec_hist = _frame(data, "economy").set_index("year").sort_index()
     cnt_all = claims.groupby(["ay", "region", "outcome"]).size().rename("n").reset_index()
@@ -606,7 +655,13 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
         last_income=income,
         hist_workers=hist_workers,
         history_counts=cnt,
-        extra={"cl_items": cl_items, "item_group": item_group, "area_history": area},
+        extra={
+            "cl_items": cl_items,
+            "item_group": item_group,
+            "area_history": area,
+            "profile_base": profile_base,
+            "beneficiaries": benef,
+        },
     )
     res.pending = _pending_entrants(res, cnt)
     return res
@@ -678,6 +733,17 @@ def _outstanding(
                 fut = pat.incremental[age + 1 :][:, None] * prior[None, :]
             out[: fut.shape[0], :, j] += fut
     return out
+
+
+def _split_profile(prof: pd.DataFrame, female_worker_share: float) -> pd.DataFrame:
+    """Claimant profile with retirement groups: women split between workers (original age 50,
+    weight ``female_worker_share``) and staff (55)."""
+    male = prof[prof["sex_code"] == 0].assign(group="male", weight=1.0)
+    fem = prof[prof["sex_code"] == 1]
+    fem_w = fem.assign(group="female_worker", weight=female_worker_share)
+    fem_s = fem.assign(group="female_staff", weight=1.0 - female_worker_share)
+    out = pd.concat([male, fem_w, fem_s], ignore_index=True)
+    return out[out["weight"] > 0].reset_index(drop=True)
 
 
 def _stock_cells(

@@ -13,8 +13,9 @@ is modelled as
 a gamma GLM with log link (statsmodels; :math:`\\tau_j` is the accident-year trend of the
 cost relative to wages, e.g. medical costs growing more slowly than the average wage), fitted
 on the accident years whose payments are at least ``min_developed`` complete according to the
-item's chain-ladder pattern (each claim's paid-to-date divided by the fraction paid at its age). Costs are thus indexed to wages;
-``excess_inflation`` in the model file adds medical inflation above wage growth.
+item's chain-ladder pattern (each claim's paid-to-date divided by the fraction paid at its
+age). Costs are thus indexed to wages (with the trend); ``excess_inflation`` in the model file
+adds medical inflation above that.
 
 The aggregate cost of :math:`N` claims of a cell is one draw: with
 :math:`N^+ \\sim \\text{Binomial}(N, \\pi)`, :math:`\\sum X = A \\cdot \\text{Gamma}(N^+ k, \\mu/k)`
