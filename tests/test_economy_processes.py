@@ -178,3 +178,21 @@ def test_fitted_model_moments_match_simulation(form: str) -> None:
         assert np.all(np.abs(x.mean(axis=0) - m_h) < 4 * np.sqrt(np.diag(acc) / n))
         var = x.var(axis=0, ddof=1)
         assert np.all(np.abs(var - np.diag(acc)) < 4 * np.diag(acc) * np.sqrt(2 / (n - 1)))
+
+
+def test_kendall_bias_correction_formula() -> None:
+    # phi_bc = (T phi_hat + 1) / (T - 3) (Kendall 1954, AR(1) with intercept), mean unchanged
+    mu = np.array([0.06, 0.005, 0.02, 0.015, 0.05])
+    y = _simulate_truth(np.diag([0.6, 0.5, 0.4, 0.7, 0.5]), mu,
+                        np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 40, seed=11)
+    plain = GrowthSystem(form="ar").fit(_frame(y))
+    corr = GrowthSystem(form="ar", bias_correct=True).fit(_frame(y))
+    t = len(y) - 1  # residuals: the first observation is held back for the lag
+    for i in range(5):
+        phi = plain.params.ar[i, i]
+        if phi == 0.0:  # AR(0) chosen: nothing to correct
+            assert corr.params.ar[i, i] == 0.0
+            continue
+        expect = min((t * phi + 1) / (t - 3), 0.95)
+        assert corr.params.ar[i, i] == pytest.approx(expect, rel=1e-12)
+        assert corr.params.mean[i] == pytest.approx(plain.params.mean[i], rel=1e-12)

@@ -8,6 +8,7 @@ key                             unit           value
 ==============================  =============  ===============================================
 ``model.form``                  ``-``          ``"auto"`` / ``"ar"`` / ``"var1"``
 ``model.max_ar_order``          ``lags``       0 or 1
+``model.ar_bias_correction``    ``-``          true / false (Kendall small-sample AR correction)
 ``model.parameter_uncertainty`` ``-``          true / false
 ``model.volatility_scale``      ``factor``     ≥ 0 (1 = as fitted, 0 = deterministic)
 ``model.history_first_year``    ``year``       first history year used (optional)
@@ -33,6 +34,7 @@ from actuary.spec.assumptions import AssumptionFile, Override
 KEYS: dict[str, str] = {
     "model.form": "-",
     "model.max_ar_order": "lags",
+    "model.ar_bias_correction": "-",
     "model.parameter_uncertainty": "-",
     "model.volatility_scale": "factor",
     "model.history_first_year": "year",
@@ -75,6 +77,9 @@ def spec_from_assumptions(af: AssumptionFile) -> EconomySpec:
     max_p = int(af.value("model.max_ar_order", "lags")) if "model.max_ar_order" in af else 1
     if max_p not in (0, 1):
         raise InputError("must be 0 or 1", file=af.path, field="model.max_ar_order")
+    bias = af.value("model.ar_bias_correction", "-") if "model.ar_bias_correction" in af else False
+    if not isinstance(bias, bool):
+        raise InputError("must be true or false", file=af.path, field="model.ar_bias_correction")
     unc = af.value("model.parameter_uncertainty", "-") if (
         "model.parameter_uncertainty" in af) else True
     if not isinstance(unc, bool):
@@ -114,6 +119,7 @@ def spec_from_assumptions(af: AssumptionFile) -> EconomySpec:
     return EconomySpec(
         form=str(form),
         max_ar_order=max_p,
+        ar_bias_correction=bias,
         parameter_uncertainty=unc,
         volatility_scale=vol,
         coverage_target=_fitted_or(af, "coverage.target"),

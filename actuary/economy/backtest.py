@@ -159,6 +159,7 @@ def backtest_series(
     seed: int = 0,
     max_ar_order: int = 1,
     parameter_uncertainty: bool = True,
+    bias_correct: bool = False,
     name: str = "level",
 ) -> BacktestResult:
     r"""Rolling-origin backtest of the univariate log-growth process on one level series.
@@ -176,7 +177,8 @@ def backtest_series(
     for origin in range(first_origin, yrs[-1]):
         hist = s.loc[:origin]
         growth = (hist / hist.shift(1) - 1).iloc[1:].to_frame("wage_growth")
-        res = GrowthSystem(form="ar", max_ar_order=max_ar_order).fit(growth)
+        res = GrowthSystem(form="ar", max_ar_order=max_ar_order,
+                           bias_correct=bias_correct).fit(growth)
         last = min(origin + horizons, yrs[-1])
         n_h = last - origin
         y = res.simulate(list(range(origin + 1, last + 1)), n_paths,

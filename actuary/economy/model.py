@@ -88,7 +88,7 @@ PIN_TARGETS = (*GROWTH_SERIES, "collection_rate")
 
 @dataclass(frozen=True)
 class EconomySpec:
-    """Specification of the economy model (from ``models/assumptions/economy.toml``).
+    r"""Specification of the economy model (from ``models/assumptions/economy.toml``).
 
     Parameters
     ----------
@@ -96,6 +96,9 @@ class EconomySpec:
         Growth-system form: ``"auto"`` (BIC + residual check), ``"ar"`` or ``"var1"``.
     max_ar_order
         Largest AR order per series in the ``"ar"`` form.
+    ar_bias_correction
+        Correct the small-sample (Kendall 1954) downward bias of fitted AR(1) coefficients in
+        the ``"ar"`` form: :math:`\tilde\phi = (T\hat\phi + 1)/(T - 3)`, mean kept.
     parameter_uncertainty
         Draw parameters per path from their estimated distribution.
     volatility_scale
@@ -118,6 +121,7 @@ class EconomySpec:
 
     form: str = "auto"
     max_ar_order: int = 1
+    ar_bias_correction: bool = False
     parameter_uncertainty: bool = True
     volatility_scale: float = 1.0
     coverage_target: float | Mapping[str, float] | None = None
@@ -221,7 +225,8 @@ class EconomyModel:
         if self.spec.history_first_year is not None:
             h = h.since(self.spec.history_first_year)
         spec = self.spec
-        growth = GrowthSystem(spec.form, spec.max_ar_order).fit(h.growth_frame())
+        growth = GrowthSystem(spec.form, spec.max_ar_order, spec.ar_bias_correction).fit(
+            h.growth_frame())
         wage_dev = PanelAR("regional_wage").fit(h.regional_wage_deviation())
         emp_dev = PanelAR("regional_employment").fit(h.regional_employment_deviation())
         base = h.base()

@@ -343,9 +343,12 @@ class GrowthSystem:
         Largest AR order tried per series in the ``"ar"`` form (0 or 1).
     """
 
-    def __init__(self, form: str = "auto", max_ar_order: int = 1) -> None:
+    def __init__(
+        self, form: str = "auto", max_ar_order: int = 1, bias_correct: bool = False
+    ) -> None:
         self.form = form
         self.max_ar_order = max_ar_order
+        self.bias_correct = bias_correct
 
     def fix(self, params: GrowthSystemParams, initial: FloatArray) -> GrowthSystemResults:
         """Results from prescribed parameters."""
@@ -357,7 +360,7 @@ class GrowthSystem:
         y = np.column_stack([to_internal(n, history[n].to_numpy(np.float64)) for n in names])
         hold = max(1, self.max_ar_order)
         cand: dict[str, tuple[GrowthSystemParams, FloatArray, dict[str, Any]]] = {
-            "ar": _fit_ar(y, names, self.max_ar_order, hold),
+            "ar": _fit_ar(y, names, self.max_ar_order, hold, self.bias_correct),
         }
         if len(names) > 1 and self.form in ("auto", "var1"):
             cand["var1"] = _fit_var1(y, names)
@@ -417,7 +420,7 @@ class GrowthSystem:
 
 
 def _fit_ar(
-    y: FloatArray, names: Sequence[str], max_p: int, hold: int
+    y: FloatArray, names: Sequence[str], max_p: int, hold: int, bias_correct: bool = False
 ) -> tuple[GrowthSystemParams, FloatArray, dict[str, Any]]:
     from statsmodels.tsa.ar_model import AutoReg
 
@@ -448,6 +451,14 @@ def _fit_ar(
         cov = np.asarray(best.cov_params(), dtype=np.float64)
         phi = float(prm[1]) if len(prm) > 1 else 0.0
         c = float(prm[0])
+        if bias_correct and len(prm) > 1:
+            # Kendall (1954) small-sample bias of the AR(1) coefficient with an intercept:
+            # E[phi_hat] - phi ~ -(1 + 3 phi) / T; the mean c / (1 - phi_hat) is kept
+            t_obs = float(len(best.resid))
+            mu_keep = c / (1.0 - float(np.clip(phi, -AR_CLIP, AR_CLIP)))
+            phi = (phi * t_obs + 1.0) / (t_obs - 3.0)
+            phi = float(np.clip(phi, -AR_CLIP, AR_CLIP))
+            c = mu_keep * (1.0 - phi)
         phi_s = float(np.clip(phi, -AR_CLIP, AR_CLIP))
         mean[i] = c / (1.0 - phi_s)
         ar[i, i] = phi_s
