@@ -458,10 +458,15 @@ class RateSolution:
             )
         m = self.multiplier
         ms = f"{m:g}" if isinstance(m, float) else ", ".join(f"{k}={v:g}" for k, v in m.items())
+        prob = (
+            "re-projected probability that the horizon closes at or above its opening balance: "
+            if s.kind == "break_even"
+            else "re-projected probability: "
+        )
         lines = [
             f"target: {what}",
             f"solved multiplier (lattice): {ms}  (continuous {self.level_continuous:.4f})",
-            f"re-projected probability: {self.achieved_probability:.4f} "
+            f"{prob}{self.achieved_probability:.4f} "
             f"(± {self.mc_standard_error:.4f} MC s.e., {self.n_paths} paths)"
             + ("" if self.feasible else "  — TARGET NOT REACHABLE inside the band"),
         ]
@@ -848,7 +853,7 @@ def solve_rates(
             }
         )
     n_sol = p_by.shape[0]
-    se = math.sqrt(max(p_sol * (1 - p_sol), 0.0) / n_paths) if s.kind != "break_even" else 0.0
+    se = math.sqrt(max(p_sol * (1 - p_sol), 0.0) / n_paths)
     return RateSolution(
         settings=s,
         lattice=lattice,
