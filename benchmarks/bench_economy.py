@@ -24,6 +24,7 @@ import pandas as pd
 
 from actuary.economy import EconomyHistory, EconomyModel, simulate_blocks
 from actuary.rng import path_blocks
+from actuary.spec import read_assumption_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +51,10 @@ def variates_per_block(size: int, years: int, k: int, regions: int, classes: int
 
 def main(n_paths: int = 10_000, folder: Path = ROOT / "data/synthetic") -> None:
     h = load(folder)
+    spec = EconomyModel.from_assumptions(
+        read_assumption_file(ROOT / "models/assumptions/economy.toml")).spec
     t0 = time.perf_counter()
-    res = EconomyModel().fit(h)
+    res = EconomyModel(spec).fit(h)
     t_fit = time.perf_counter() - t0
     years = list(range(h.base_year + 1, h.base_year + 11))
     b = res.params.base
@@ -106,13 +109,14 @@ def main(n_paths: int = 10_000, folder: Path = ROOT / "data/synthetic") -> None:
     from actuary.economy.backtest import backtest_model, backtest_series, format_table
 
     t0 = time.perf_counter()
-    bt = backtest_model(h, n_paths=2000)
+    bt = backtest_model(h, spec, n_paths=2000)
     print(f"\nbacktest, synthetic province ({time.perf_counter() - t0:.1f} s):")
     print(format_table(bt.table()))
     pub = ROOT / "data/public/jilin_avg_wage_nonprivate_1995_2022.csv"
     w = pd.read_csv(pub).set_index("statistical_year")["annual_avg_wage_yuan"].loc[:2019]
     for unc in (True, False):
         b2 = backtest_series(w, first_origin=2004, n_paths=2000, parameter_uncertainty=unc,
+                             bias_correct=spec.ar_bias_correction,
                              name=f"jilin_wage_1995_2019{'' if unc else '_no_param_unc'}")
         print(format_table(b2.table()))
 
