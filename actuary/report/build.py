@@ -98,9 +98,12 @@ def _province_series(execution: pd.DataFrame) -> pd.DataFrame:
 
 def _count_rows(path: Path) -> tuple[int, int]:
     opener: Any = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        header = fh.readline()
-        n = sum(1 for _ in fh)
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            header = fh.readline()
+            n = sum(1 for _ in fh)
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file: {exc}", file=path) from None
     return n, len(header.strip().split(",")) if header else 0
 
 
@@ -573,17 +576,82 @@ def _central_value(run: Any, ds: Any, item: str = CHANGE_ITEM) -> float:
     return float(_central(p[item][:, i], run.outputs.central))
 
 
-def _project_value(run: Any, params: Any) -> float:
-    from actuary.data import load_province
-    from actuary.projection import project
+class ModelCache:
+    """Fitted baseline models keyed by the data folder's content and the assumption specs.
 
-    data = load_province(run.data)
-    proj = project(run, scenarios=["baseline"], data=data, params=params, keep_flows=False)
-    return _central_value(run, proj.data)
+    The analysis of change re-runs the model with inputs switched one group at a time; steps
+    that share data and assumptions share one fit (fitting the claims GLMs is the slow part).
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[object, Any] = {}
+        self._data: dict[str, tuple[object, Any]] = {}
+
+    def data(self, folder: Path) -> tuple[object, Any]:
+        """``(content key, loaded province)`` of a data folder."""
+        from actuary.data import load_province
+
+        key = str(Path(folder).resolve())
+        if key not in self._data:
+            files = sorted(p for p in Path(folder).rglob("*") if p.is_file())
+            content = tuple((p.relative_to(folder).as_posix(), sha256_file(p)) for p in files)
+            self._data[key] = (content, load_province(folder))
+        return self._data[key]
+
+    @staticmethod
+    def spec_key(run: Any) -> object:
+        """What the baseline fits depend on: assumption values, pins and model overrides."""
+        out = []
+        for fid in sorted(run.assumptions):
+            af = run.assumption_file(fid, "baseline")
+            vals = tuple(sorted((k, repr(a.value)) for k, a in af.values.items()))
+            pins = tuple(repr(p) for p in af.pins)
+            over = tuple(repr(o) for o in run.model_overrides(fid, "baseline", pins=True))
+            out.append((fid, vals, pins, over))
+        return (tuple(out), int(run.base_year))
+
+    def put(self, run: Any, models: Any) -> None:
+        """Seed the cache with models already fitted for ``run``."""
+        content, _ = self.data(Path(run.data))
+        self._models[(content, self.spec_key(run))] = models
+
+    def project_value(self, run: Any, params: Any) -> float:
+        """Budget-year central value of :data:`CHANGE_ITEM` for ``run`` (baseline)."""
+        from actuary.projection import fit_models, project
+
+        content, data = self.data(Path(run.data))
+        key = (content, self.spec_key(run))
+        if key not in self._models:
+            self._models[key] = fit_models(run, data, params, ["baseline"])
+        proj = project(
+            run,
+            scenarios=["baseline"],
+            data=data,
+            params=params,
+            models=self._models[key],
+            keep_flows=False,
+        )
+        return _central_value(run, proj.data)
+
+
+def _previous_overrides(argv: Sequence[str]) -> dict[str, int]:
+    """``--paths`` / ``--seed`` of a recorded command line."""
+    out: dict[str, int] = {}
+    for flag in ("--paths", "--seed"):
+        for i, a in enumerate(argv):
+            if a == flag and i + 1 < len(argv):
+                out[flag[2:]] = int(argv[i + 1])
+            elif a.startswith(flag + "="):
+                out[flag[2:]] = int(a.split("=", 1)[1])
+    return out
 
 
 def analysis_of_change(
-    previous_manifest: str | Path, run: Any, params: Any, current_value: float
+    previous_manifest: str | Path,
+    run: Any,
+    params: Any,
+    current_value: float,
+    cache: ModelCache | None = None,
 ) -> tuple[pd.DataFrame, dict[str, float], str]:
     """Contributions of data, assumptions, policy and method to the change of the budget-year
     central total expenditure since the previous run (see the module docstring)."""
@@ -609,6 +677,9 @@ def analysis_of_change(
         raise InputError("the previous manifest names no run file", file=mpath, field="inputs")
     prev_path = Path(run_recs[0]["path"])
     prev = load_run(prev_path if prev_path.is_absolute() else base / prev_path)
+    over = _previous_overrides([str(a) for a in doc["command"]["argv"]])
+    prev = prev.with_paths(over.get("paths"), over.get("seed"))
+    cache = cache or ModelCache()
     results = mpath.parent / "results.json" if mpath.is_file() else mpath / "results.json"
     if not results.is_file():
         raise InputError(
@@ -626,7 +697,7 @@ def analysis_of_change(
 
     # previous inputs, today's code
     r0 = prev
-    v0 = _project_value(r0, params)
+    v0 = cache.project_value(r0, params)
     # 1. data: the current data folder and calendar
     r1 = dataclasses.replace(
         r0,
@@ -636,7 +707,7 @@ def analysis_of_change(
         budget_year=run.budget_year,
         years=run.years,
     )
-    v1 = _project_value(r1, params)
+    v1 = cache.project_value(r1, params)
     # 2. assumptions: assumption files, scenarios, qualitative adjustments
     r2 = dataclasses.replace(
         r1,
@@ -645,10 +716,10 @@ def analysis_of_change(
         scenarios=run.scenarios,
         adjustments=run.adjustments,
     )
-    v2 = _project_value(r2, params)
+    v2 = cache.project_value(r2, params)
     # 3. policy: the rate rule
     r3 = dataclasses.replace(r2, rate_policy=run.rate_policy)
-    v3 = _project_value(r3, params)
+    v3 = cache.project_value(r3, params)
     # 4. method: paths, seed, output statistic (the rest of the run) and code changes (v0 - prev)
     method = (v0 - prev_value) + (current_value - v3)
     change = pd.DataFrame(
@@ -780,7 +851,9 @@ def compute_values(
     prev_name = ""
     if previous is not None:
         current_value = _f(budget.loc[CHANGE_ITEM, "draft"])
-        change, ends, prev_name = analysis_of_change(previous, run, params, current_value)
+        cache = ModelCache()
+        cache.put(run, {"baseline": models["baseline"]})
+        change, ends, prev_name = analysis_of_change(previous, run, params, current_value, cache)
 
     return ReportValues(
         run_name=run.name,

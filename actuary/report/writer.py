@@ -59,8 +59,11 @@ def report_values(
     if previous is not None:
         prev = Path(previous)
         extra["previous"] = [prev / "manifest.json" if prev.is_dir() else prev]
+    git = git_state()
     versions = {
-        "package": {"version": _version(), **git_state()},
+        # the commit identifies the code; the working-tree state ("dirty") is in the manifest
+        # only, so that it cannot make two otherwise identical reports differ
+        "package": {"version": _version(), "commit": git.get("commit")},
         "python": _python(),
         "libraries": library_versions(),
     }
@@ -93,6 +96,22 @@ def write_report(
         sensitivity_paths=sensitivity_paths,
         argv=argv,
     )
+    return write_values(
+        values, out_dir, run=run, lang=lang, previous=previous, sensitivity=sensitivity, argv=argv
+    )
+
+
+def write_values(
+    values: ReportValues,
+    out_dir: str | Path,
+    *,
+    run: Any,
+    lang: Lang = "zh",
+    previous: str | Path | None = None,
+    sensitivity: str | Path | None = None,
+    argv: Sequence[str] = (),
+) -> Path:
+    """Render computed values in ``lang`` and write the review-pack folder ``out_dir``."""
     doc = build_document(values)
     extra: dict[str, list[Path]] = {}
     if sensitivity is not None:
