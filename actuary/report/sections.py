@@ -1246,16 +1246,17 @@ def _appendix(v: ReportValues) -> Section:
     pkg = v.versions.get("package", {})
     libs = v.versions.get("libraries", {})
     rows: list[list[Cell]] = [
-        [L("命令", "Command"), v.command],
-        [L("程序包版本", "Package version"), str(pkg.get("version", ""))],
+        _cells(L("命令", "Command"), v.command),
+        _cells(L("程序包版本", "Package version"), str(pkg.get("version", ""))),
         _cells(
             L("Git提交", "Git commit"),
             str(pkg["commit"]) if pkg.get("commit") else L("（非git检出）", "(not a git checkout)"),
         ),
-        [L("Python", "Python"), str(v.versions.get("python", ""))],
-        [L("随机种子", "Seed"), Num(v.seed, "raw")],
-        [L("路径数", "Paths"), Num(v.n_paths, "int")],
-    ] + [_cells(str(k), str(val)) for k, val in libs.items() if val]
+        _cells(L("Python", "Python"), str(v.versions.get("python", ""))),
+        _cells(L("随机种子", "Seed"), Num(v.seed, "raw")),
+        _cells(L("路径数", "Paths"), Num(v.n_paths, "int")),
+    ]
+    rows += [_cells(str(k), str(val)) for k, val in libs.items() if val]
     inputs = v.inputs
     return Section(
         "appendix",
