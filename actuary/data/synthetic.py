@@ -298,8 +298,12 @@ def _draw_claims(rng: np.random.Generator, s: dict[str, dict[str, Any]],
 
 def _major_accidents(rng: np.random.Generator, s: dict[str, dict[str, Any]],
                      world: _World) -> _Claims:
+    """Major accidents: Poisson events with Pareto (Lomax) sizes, plus the fixed stress events.
+
+    Victims of one event share the date, sub-unit and class; each victim's outcome is drawn from
+    the event mix (the death share of a fixed event replaces the mix's).
+    """
     m = s["major_accidents"]
-    cal = s["calendar"]
     hist = world.hist
     n_ev = rng.poisson(m["rate"], size=len(hist))
     while n_ev.sum() < m["min_events"]:
@@ -316,21 +320,37 @@ def _major_accidents(rng: np.random.Generator, s: dict[str, dict[str, Any]],
                       v["max"]).astype(np.int64)
     mw = np.array(s["claims"]["accident_month_weights"])
     ev_month = rng.choice(12, size=ne, p=mw / mw.sum()) + 1
+    mix = m["outcome_mix"]
+    death = np.full(ne, float(mix["death"]))
+    fixed = m.get("fixed_events", [])
+    if fixed:
+        ev_year = np.r_[ev_year, [f["year"] for f in fixed]]
+        ev_month = np.r_[ev_month, [f["month"] for f in fixed]]
+        ev_region = np.r_[ev_region, [dims.REGION_CODES.index(f["region"]) for f in fixed]]
+        ev_cls = np.r_[ev_cls, [f["industry_class"] - 1 for f in fixed]]
+        size = np.r_[size, [f["victims"] for f in fixed]].astype(np.int64)
+        death = np.r_[death, [f["death_share"] for f in fixed]]
+        order = np.argsort(ev_year * 12 + ev_month, kind="stable")
+        ev_year, ev_month, ev_region, ev_cls, size, death = (
+            a[order] for a in (ev_year, ev_month, ev_region, ev_cls, size, death))
+        ne = len(ev_year)
     ev_date = _dates(ev_year, ev_month, rng)
     seq = np.zeros(ne, dtype=np.int64)
     for y in np.unique(ev_year):
         sel = ev_year == y
         seq[sel] = np.arange(1, sel.sum() + 1)
-    ev_id = np.array([f"E{y}-{q:02d}" for y, q in zip(ev_year, seq, strict=True)], dtype=object)
+    ev_id = np.char.add(np.char.add("E", ev_year.astype(str)),
+                        np.char.add("-", np.char.zfill(seq.astype(str), 2))).astype(object)
     idx = np.repeat(np.arange(ne), size)
     n = len(idx)
-    mix = m["outcome_mix"]
+    d = death[idx]
+    rest = 1.0 - mix["death"]
+    g16 = d + (1 - d) * mix["grade_1_6"] / rest
+    g710 = g16 + (1 - d) * mix["grade_7_10"] / rest
     u = rng.random(n)
-    outcome = np.where(u < mix["death"], 11,
-               np.where(u < mix["death"] + mix["grade_1_6"], rng.integers(1, 7, n),
-               np.where(u < mix["death"] + mix["grade_1_6"] + mix["grade_7_10"],
-                        rng.integers(7, 11, n), 0)))
-    del cal
+    outcome = np.where(u < d, 11,
+               np.where(u < g16, rng.integers(1, 7, n),
+               np.where(u < g710, rng.integers(7, 11, n), 0)))
     return _draw_people(rng, s, world, ev_year[idx], ev_region[idx], ev_cls[idx],
                         outcome.astype(np.int64), ev_date[idx], ev_id[idx])
 
@@ -1072,7 +1092,9 @@ continuation of the phased rate cut through 2025 (**assumption**: its extension 
 not found), the 2020 contribution relief, the deposit rate path (from memory), national CPI
 other than 2022 and 2024 (from memory), the construction-project rate, annuity indexation as a
 share of wage growth (Jilin actually uses flat increments), mortality (Gompertz with a
-disability loading), seasonality and the budget errors. Each is in
+disability loading), the major accidents (Poisson events with Pareto sizes plus one fixed 2013
+stress event of 120 victims on the scale of the largest recent accident in the province),
+seasonality and the budget errors. Each is in
 `actuary/data/synthetic.toml` with `basis = "judgement"`.
 """
 
