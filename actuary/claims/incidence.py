@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 __all__ = ["IncidenceFit", "claim_counts", "fit_incidence", "recognition_completion"]
 
@@ -118,7 +119,9 @@ class IncidenceFit:
     def log_rate(self, regions: list[str], classes: list[int]) -> np.ndarray:
         """log claims per covered worker in ``base_year`` for (region, class), shape (R, C)."""
         r = np.array([self.region_effect.get(x, 0.0) for x in regions])
-        c = np.array([self.class_effect[int(k)] for k in classes])
+        # a class never seen in the exposure history has no estimated rate: none of its
+        # workers are projected to claim (the exposure then has no such class either)
+        c = np.array([self.class_effect.get(int(k), -np.inf) for k in classes])
         return self.intercept + r[:, None] + c[None, :]
 
     def fitted_cells(self) -> pd.DataFrame:
@@ -153,36 +156,55 @@ def fit_incidence(
         logoff=np.log(cells["workers"] * cells["completion"]),
     )
     formula = "n ~ C(industry_class) + C(region) + t"
-    pois = smf.glm(formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]).fit()
+    with warnings.catch_warnings():
+        # an exactly fitting history (tiny portfolios) triggers statsmodels'
+        # perfect-prediction warning; the estimates are still the MLE
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        pois = smf.glm(
+            formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]
+        ).fit()
+    nb_aic = nb_llf = nb_trend = nb_trend_se = nb_alpha = float("nan")
+    alpha_cell = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of the discrete NB optimiser
-        nb_mod = smf.negativebinomial(formula, data=cells, offset=cells["logoff"])
-        nb = nb_mod.fit(
-            start_params=np.append(pois.params.to_numpy(), 0.01),
-            method="bfgs",
-            disp=0,
-            maxiter=300,
-        )
-        fe_formula = "n ~ C(industry_class) + C(region) + C(year)"
-        pois_year = smf.glm(
-            fe_formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]
-        ).fit()
-        nb_year = smf.negativebinomial(fe_formula, data=cells, offset=cells["logoff"]).fit(
-            start_params=np.append(pois_year.params.to_numpy(), 0.01),
-            method="bfgs",
-            disp=0,
-            maxiter=300,
-        )
-    alpha_cell = float(max(nb_year.params["alpha"], 0.0))
+        try:
+            nb_mod = smf.negativebinomial(formula, data=cells, offset=cells["logoff"])
+            nb = nb_mod.fit(
+                start_params=np.append(pois.params.to_numpy(), 0.01),
+                method="bfgs",
+                disp=0,
+                maxiter=300,
+            )
+            nb_aic, nb_llf = float(nb.aic), float(nb.llf)
+            nb_trend, nb_trend_se = float(nb.params["t"]), float(nb.bse["t"])
+            nb_alpha = float(nb.params["alpha"])
+            fe_formula = "n ~ C(industry_class) + C(region) + C(year)"
+            pois_year = smf.glm(
+                fe_formula, data=cells, family=sm.families.Poisson(), offset=cells["logoff"]
+            ).fit()
+            nb_year = smf.negativebinomial(fe_formula, data=cells, offset=cells["logoff"]).fit(
+                start_params=np.append(pois_year.params.to_numpy(), 0.01),
+                method="bfgs",
+                disp=0,
+                maxiter=300,
+            )
+            a = float(nb_year.params["alpha"])
+            alpha_cell = a if np.isfinite(a) and a > 0 else 0.0
+        except (np.linalg.LinAlgError, ValueError):
+            # too few cells for the negative binomial (a tiny portfolio): Poisson only
+            pass
     comp = pd.DataFrame(
         {
             "model": ["poisson", "negative_binomial"],
-            "aic": [float(pois.aic), float(nb.aic)],
-            "loglik": [float(pois.llf), float(nb.llf)],
-            "trend": [float(pois.params["t"]), float(nb.params["t"])],
-            "trend_se": [float(pois.bse["t"]), float(nb.bse["t"])],
-            "pearson_dispersion": [float(pois.pearson_chi2 / pois.df_resid), np.nan],
-            "nb_alpha": [0.0, float(nb.params["alpha"])],
+            "aic": [float(pois.aic), nb_aic],
+            "loglik": [float(pois.llf), nb_llf],
+            "trend": [float(pois.params["t"]), nb_trend],
+            "trend_se": [float(pois.bse["t"]), nb_trend_se],
+            "pearson_dispersion": [
+                float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else np.nan,
+                np.nan,
+            ],
+            "nb_alpha": [0.0, nb_alpha],
         }
     ).set_index("model")
     # random year effect by moments on the Poisson fit's year totals
