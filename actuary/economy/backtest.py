@@ -198,7 +198,8 @@ def format_table(tab: pd.DataFrame, digits: int = 3) -> str:
     for idx, row in tab.iterrows():
         q, h = idx if isinstance(idx, tuple) else (idx, "")
         vals = [str(q), str(h), str(int(row["n"]))] + [
-            f"{row[c]:.{digits}f}" for c in tab.columns if c != "n"
+            f"{row[c]:.{digits + 1 if c.startswith('rmse') else digits}f}"
+            for c in tab.columns if c != "n"
         ]
         lines.append("| " + " | ".join(vals) + " |")
     return "\n".join(lines)

@@ -121,7 +121,7 @@ class EconomySpec:
 
     form: str = "auto"
     max_ar_order: int = 1
-    ar_bias_correction: bool = True
+    ar_bias_correction: bool = False
     parameter_uncertainty: bool = True
     volatility_scale: float = 1.0
     coverage_target: float | Mapping[str, float] | None = None
