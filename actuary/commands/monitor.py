@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             "actuals": str(args.actuals),
             "budget": budget_name,
             "data": str(inputs.folder),
+            "synthetic": "true" if inputs.synthetic else "false",
         },
     )
     result.write(args.out, charts=not args.no_charts)

@@ -39,6 +39,7 @@ class MonitoringInputs:
     exposure: pd.DataFrame | None
     claims: pd.DataFrame | None
     run_assumptions: dict[str, AssumptionFile]
+    synthetic: bool = False
 
 
 def _read_run(path: Path) -> tuple[Path, dict[str, AssumptionFile]]:
@@ -151,7 +152,15 @@ def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
         exposure = exposure.assign(region=exposure["region"].astype(str))
     if claims is not None:
         claims = claims.assign(region=claims["region"].astype(str))
+    synthetic = bool(getattr(province, "synthetic", False))
+    meta = folder / "metadata.toml"
+    if province is None and meta.is_file():
+        try:
+            synthetic = bool(tomllib.loads(meta.read_text(encoding="utf-8")).get("synthetic"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"not valid TOML ({exc})", file=meta) from exc
     return MonitoringInputs(
+        synthetic=synthetic,
         run_file=path,
         folder=folder,
         regions=regions,

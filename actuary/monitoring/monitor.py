@@ -118,7 +118,8 @@ class MonitorResult:
         kinds = a["kind"].value_counts().to_dict() if len(a) else {}
         lines = [
             f"execution monitored through {self.year}-{self.month:02d}: "
-            f"{len(self.execution)} item × region series, {len(a)} alert(s) {kinds}",
+            f"{len(self.execution)} item × region series, {len(a)} alert(s) {kinds}"
+            + (" [synthetic data 合成数据]" if self.inputs.get("synthetic") == "true" else ""),
         ]
         for rank, cause in zip(a["rank"].head(5), a["cause"].head(5), strict=True):
             lines.append(f"  {rank}. {cause}")
@@ -312,8 +313,11 @@ def _write_excel(r: MonitorResult, exec_df: pd.DataFrame, path: Path) -> Path:
         ("全年预计区间置信水平", f"{r.settings.interval_level:.0%}"),
         ("进度区间置信水平", f"{r.settings.pace_level:.0%}"),
         ("预警水平", f"{r.settings.alert_level:.0%}"),
-        ("预测方法", "季节回归：全年同比增长对累计进度隐含增长的回归（statsmodels OLS），"
-                 "区间为预测区间；对照：简单进度法（累计 ÷ 历史累计占比）"),
+        ("预测方法", "季节可信度模型：按历史累计占比推算的全年数（简单进度法）与历年增长趋势按"
+                 "各自历史误差方差加权（statsmodels WLS），区间为 t 分布预测区间；"
+                 "含零或负月份的序列用历年剩余执行数（additive）"),
+        ("数据说明", "合成数据（非吉林省真实数据）" if r.inputs.get("synthetic") == "true"
+         else "—"),
         ("假设文件", r.settings.source or "（默认）"),
     ]
     for k, v in r.inputs.items():

@@ -184,9 +184,16 @@ def _ols_interval(
 
 def _credibility(c_new: float, r: np.ndarray, d: np.ndarray) -> tuple[float, float]:
     """Weighted least squares (statsmodels WLS, fixed scale) of the two estimates of this
-    year's log growth — pacing-implied ``c_new`` with error variance ``mean(r²)`` and trend
-    ``mean(d)`` with variance ``var(d)(1 + 1/n)`` — returning the estimate and its standard
-    error (the credibility blend)."""
+    year's log growth — pacing-implied ``c_new`` and trend ``mean(d)`` — with weights the
+    inverse variances of their past errors; returns the estimate and its standard error.
+
+    Past errors: pacing ``r`` (computed with left-one-out shares), trend
+    ``t_h = d_h − mean_{-h}(d)`` (left-one-out mean). Variances ``v_p = mean(r²)``,
+    ``v_t = var(d)(1 + 1/n)``. The WLS standard error assumes the two errors independent;
+    a positive covariance ``c = Σ r_h t_h / (n − 1)`` adds ``2 z (1 − z) c`` to the variance
+    (``z`` the weight of pacing). The weights themselves stay the independent ones: a GLS with
+    the estimated covariance over-fits with ten past years (tried; see the technical note).
+    """
     n = len(d)
     v_p = float(np.mean(r**2))
     v_t = float(d.var(ddof=1)) * (1.0 + 1.0 / n)
@@ -198,7 +205,10 @@ def _credibility(c_new: float, r: np.ndarray, d: np.ndarray) -> tuple[float, flo
     res = sm.WLS(
         np.array([c_new, g_bar]), np.ones((2, 1)), weights=np.array([1.0 / v_p, 1.0 / v_t])
     ).fit(cov_type="fixed scale")
-    return float(res.params[0]), float(res.bse[0])
+    z = v_t / (v_t + v_p)
+    t_err = d - (d.sum() - d) / (n - 1)
+    cov = max(float(np.sum(r * t_err)) / (n - 1), 0.0)
+    return float(res.params[0]), float(np.sqrt(float(res.bse[0]) ** 2 + 2 * z * (1 - z) * cov))
 
 
 def _forecast_one(
