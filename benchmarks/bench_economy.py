@@ -12,6 +12,7 @@ Run: ``.venv/bin/python benchmarks/bench_economy.py [N_PATHS] [DATA_FOLDER]``
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import sys
 import time
@@ -112,6 +113,9 @@ def main(n_paths: int = 10_000, folder: Path = ROOT / "data/synthetic") -> None:
     bt = backtest_model(h, spec, n_paths=2000)
     print(f"\nbacktest, synthetic province ({time.perf_counter() - t0:.1f} s):")
     print(format_table(bt.table()))
+    alt = dataclasses.replace(spec, ar_bias_correction=not spec.ar_bias_correction)
+    print(f"\nsame with ar_bias_correction = {alt.ar_bias_correction}:")
+    print(format_table(backtest_model(h, alt, n_paths=2000).table()))
     pub = ROOT / "data/public/jilin_avg_wage_nonprivate_1995_2022.csv"
     w = pd.read_csv(pub).set_index("statistical_year")["annual_avg_wage_yuan"].loc[:2019]
     for unc in (True, False):
