@@ -260,10 +260,13 @@ class ProvinceFlows:
 
 def province_flows(ds: xr.Dataset) -> ProvinceFlows:
     """Extract the province's series from a ``roll_forward`` dataset (no scenario dimension)."""
-    jl = ds["fund"].sel({dims.REGION: dims.PROVINCE})
+    fund = ds["fund"].transpose(dims.PATH, dims.YEAR, dims.REGION, dims.ITEM)
+    regions = [str(r) for r in fund[dims.REGION].values]
+    items = {str(c): i for i, c in enumerate(fund[dims.ITEM].values)}
+    jl = np.asarray(fund.values[:, :, regions.index(dims.PROVINCE), :], dtype=np.float64)
 
     def item(code: str) -> FloatArray:
-        return np.asarray(jl.sel({dims.ITEM: code}).transpose(dims.PATH, dims.YEAR).values, float)
+        return np.ascontiguousarray(jl[:, :, items[code]])
 
     return ProvinceFlows(
         years=tuple(int(y) for y in ds[dims.YEAR].values),

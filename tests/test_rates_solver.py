@@ -82,24 +82,24 @@ def test_months_target_deterministic_with_all_items() -> None:
 
 def test_stochastic_probability_meets_alpha_and_next_lower_misses() -> None:
     s = RateSettings(kind="months_band", lower_months=6, alpha=0.9, horizon=5, lattice_step=0.01)
-    flows = random_flows(n_paths=3000, seed=11)
+    flows = random_flows(n_paths=2000, seed=11)
     sol = solve_rates(flows, s, start_year=2027)
     assert sol.feasible
     assert sol.achieved_probability >= 0.9
     assert sol.next_lower_probability is not None and sol.next_lower_probability < 0.9
     # out of sample (fresh paths, same model): within Monte Carlo error of α
-    fresh = random_flows(n_paths=3000, seed=12)
+    fresh = random_flows(n_paths=2000, seed=12)
     f = province_flows(roll_forward(fresh, sol.schedule))
     ok = (f.balance_close[:, 1:6] >= 6 * f.expenditure[:, 1:6] / 12) & (
         f.balance_close[:, 1:6] >= f.reserve_required[:, 1:6]
     )
     p_fresh = ok.mean(axis=0).min()
-    se = np.sqrt(0.9 * 0.1 / 3000)
+    se = np.sqrt(0.9 * 0.1 / 2000)
     assert p_fresh >= 0.9 - 4 * se
 
 
 def test_joint_probability_is_more_demanding() -> None:
-    flows = random_flows(n_paths=1500, seed=5)
+    flows = random_flows(n_paths=1000, seed=5)
     each = solve_rates(flows, RateSettings(lower_months=6, lattice_step=0.01), start_year=2027)
     joint = solve_rates(
         flows,
@@ -154,7 +154,7 @@ def test_infeasible_reports_top_of_band() -> None:
     assert sol.achieved_probability < 0.9
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(st.floats(1.0, 1.4), st.floats(0.0, 0.3))
 def test_higher_incidence_never_lowers_rate(base: float, extra: float) -> None:
     s = RateSettings(lower_months=4, alpha=0.8, horizon=3, lattice_step=0.01)
@@ -167,7 +167,7 @@ def test_higher_incidence_never_lowers_rate(base: float, extra: float) -> None:
 _FLOWS = random_flows(400, seed=21)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(st.floats(0.05, 0.95), st.floats(0.0, 0.04))
 def test_higher_alpha_never_lowers_rate(alpha: float, extra: float) -> None:
     mk = lambda a: RateSettings(lower_months=6, alpha=a, horizon=4, lattice_step=0.01)  # noqa: E731
