@@ -472,16 +472,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     payments = _frame(data, "payments")
     exposure = _frame(data, "exposure")
     benef = _frame(data, "beneficiaries")
-    for col in (
-        "claim_id",
-        "accident_date",
-        "recognition_date",
-        "region",
-        "industry_class",
-        "outcome",
-    ):
-        if col not in claims.columns:
-            raise InputError("missing column", file="claims.csv.gz", field=col)
+    _validate(claims, payments, benef)
     claims["region"] = claims["region"].astype(str)
     exposure["region"] = exposure["region"].astype(str)
     regions = tuple(r for r in dims.REGION_CODES if r in set(exposure["region"])) or tuple(
@@ -733,6 +724,98 @@ def _outstanding(
                 fut = pat.incremental[age + 1 :][:, None] * prior[None, :]
             out[: fut.shape[0], :, j] += fut
     return out
+
+
+CLAIM_COLUMNS = (
+    "claim_id",
+    "accident_date",
+    "recognition_date",
+    "region",
+    "industry_class",
+    "outcome",
+    "sex",
+    "birth_date",
+    "monthly_wage",
+    "nursing",
+    "leaves_employment",
+    "n_dependants",
+)
+
+
+def _validate(claims: pd.DataFrame, payments: pd.DataFrame, benef: pd.DataFrame) -> None:
+    """The checks the claims model relies on (the data loader checks more)."""
+
+    def rows(mask: Any) -> list[int]:
+        return [int(i) + 1 for i in np.flatnonzero(np.asarray(mask))]
+
+    for col in CLAIM_COLUMNS:
+        if col not in claims.columns:
+            raise InputError("missing column", file="claims.csv.gz", field=col)
+    bad = ~claims["outcome"].astype(str).isin(OUTCOMES)
+    if bad.any():
+        raise InputError(
+            "unknown outcome (medical_only, grade_1 … grade_10, death)",
+            file="claims.csv.gz",
+            field="outcome",
+            rows=rows(bad),
+        )
+    wage = pd.to_numeric(claims["monthly_wage"], errors="coerce")
+    bad = ~(wage >= 0)
+    if bad.any():
+        raise InputError(
+            "must be a number ≥ 0 (yuan per month)",
+            file="claims.csv.gz",
+            field="monthly_wage",
+            rows=rows(bad),
+        )
+    cls = pd.to_numeric(claims["industry_class"], errors="coerce")
+    bad = ~cls.isin(dims.INDUSTRY_CLASSES)
+    if bad.any():
+        raise InputError(
+            "industry class must be 1-8",
+            file="claims.csv.gz",
+            field="industry_class",
+            rows=rows(bad),
+        )
+    for col in ("accident_date", "recognition_date", "birth_date"):
+        d = pd.to_datetime(claims[col], errors="coerce")
+        if d.isna().any():
+            raise InputError(
+                "not a date (YYYY-MM-DD)", file="claims.csv.gz", field=col, rows=rows(d.isna())
+            )
+    try:
+        _nursing_names(claims["nursing"])
+    except InputError as exc:
+        raise InputError(exc.rule, file="claims.csv.gz", field="nursing", rows=exc.rows) from None
+    for col in ("claim_id", "calendar_year", "benefit_item", "amount"):
+        if col not in payments.columns:
+            raise InputError("missing column", file="payments.csv.gz", field=col)
+    bad = ~payments["benefit_item"].astype(str).isin(dims.BENEFIT_ITEMS)
+    if bad.any():
+        raise InputError(
+            "unknown benefit item", file="payments.csv.gz", field="benefit_item", rows=rows(bad)
+        )
+    if len(benef):
+        for col in ("region", "benefit_type", "grade", "sex", "birth_date", "monthly_amount"):
+            if col not in benef.columns:
+                raise InputError("missing column", file="beneficiaries.csv", field=col)
+        bad = ~benef["benefit_type"].astype(str).isin(dims.BENEFIT_TYPES)
+        if bad.any():
+            raise InputError(
+                "unknown benefit type",
+                file="beneficiaries.csv",
+                field="benefit_type",
+                rows=rows(bad),
+            )
+        amt = pd.to_numeric(benef["monthly_amount"], errors="coerce")
+        bad = ~(amt >= 0)
+        if bad.any():
+            raise InputError(
+                "must be a number ≥ 0 (yuan per month)",
+                file="beneficiaries.csv",
+                field="monthly_amount",
+                rows=rows(bad),
+            )
 
 
 def _split_profile(prof: pd.DataFrame, female_worker_share: float) -> pd.DataFrame:
