@@ -274,3 +274,14 @@ def test_repeated_and_superseding_overrides() -> None:
     assert len(later.overrides) == 1
     ds = later.simulate([2026], 2, np.random.default_rng(0))
     np.testing.assert_allclose(ds.wage_growth.values, 0.03, rtol=1e-12)
+
+
+def test_coverage_above_one_in_history_is_input_error() -> None:
+    fr = province_frames(n_regions=3)
+    x = fr["exposure"]
+    sel = (x["year"] == 2015) & (x["region"] == "220200")
+    x.loc[sel, "covered_workers"] *= 5.0
+    with pytest.raises(InputError) as e:
+        EconomyModel().fit(fr)
+    msg = str(e.value)
+    assert "exposure.csv" in msg and "covered_workers" in msg and "2015/220200" in msg
