@@ -196,3 +196,19 @@ def test_kendall_bias_correction_formula() -> None:
         expect = min((t * phi + 1) / (t - 3), 0.95)
         assert corr.params.ar[i, i] == pytest.approx(expect, rel=1e-12)
         assert corr.params.mean[i] == pytest.approx(plain.params.mean[i], rel=1e-12)
+
+
+def test_panel_ar_moments_match_closed_form() -> None:
+    # u_h = phi^h u_0 + sum_j phi^j tau eta: mean phi^h u_0, variance tau^2 sum_{j<h} phi^(2j)
+    from actuary.economy.processes import PanelARParams
+
+    u0 = np.array([0.2, -0.1, 0.0])
+    res = PanelAR().fix(PanelARParams(0.6, 0.05), u0, ("a", "b", "c"))
+    n = 40_000
+    sim = res.simulate(range(2026, 2030), n, np.random.default_rng(2), uncertainty=False)
+    for h in range(1, 5):
+        mean = 0.6**h * u0
+        var = 0.05**2 * sum(0.6 ** (2 * j) for j in range(h))
+        x = sim[:, h - 1]
+        assert np.all(np.abs(x.mean(axis=0) - mean) < 4 * np.sqrt(var / n))
+        assert np.all(np.abs(x.var(axis=0, ddof=1) - var) < 4 * var * np.sqrt(2 / (n - 1)))
