@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _projection_fitted import patch_fit
 from _rates_flows import random_flows
 from openpyxl import load_workbook
 
@@ -69,8 +70,14 @@ def test_compare_bad_rate_scenario(tmp_path: Path, capsys: pytest.CaptureFixture
     assert not out.exists()
 
 
-def test_rates_end_to_end_on_the_embedded_run(tmp_path: Path) -> None:
-    """The real engine, small run: rates.json, tables, charts; achieved probability ≥ α."""
+def test_rates_end_to_end_on_the_embedded_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real engine, small run: rates.json, tables, charts; achieved probability ≥ α.
+
+    The models are fitted once per test session (``_projection_fitted``); the simulation, the
+    solve and the re-projection run for real."""
+    patch_fit(monkeypatch)
     out = tmp_path / "rates"
     argv = ["rates", str(SMALL), "--out", str(out), "--paths", "100", "--quiet"]
     assert main([*argv, "--alpha", "0.8", "--target-months", "12", "--horizon", "3"]) == 0
