@@ -213,15 +213,30 @@ def parameter_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if str(p).endswith(".toml"))
 
 
+def referenced_files(run: Any) -> list[Path]:
+    """Files named by assumption values (e.g. a mortality table), resolved against the file."""
+    out: set[Path] = set()
+    for fid, af in dict(run.assumptions).items():
+        folder = Path(dict(run.assumption_paths)[fid]).parent
+        for a in af.values.values():
+            v = a.value
+            if isinstance(v, str) and v.endswith((".csv", ".csv.gz", ".toml", ".json")):
+                p = (folder / v).resolve()
+                if p.is_file():
+                    out.add(p)
+    return sorted(out)
+
+
 def run_inputs(run: Any) -> dict[str, list[Path]]:
-    """Input files of a run, by group: ``run``, ``assumptions``, ``scenarios``, ``data``,
-    ``parameters``.
+    """Input files of a run, by group: ``run``, ``assumptions``, ``referenced`` (files named by
+    assumption values), ``scenarios``, ``data``, ``parameters``.
 
     ``run`` is an :class:`actuary.spec.run.RunSpec` (read through its attributes ``path``,
     ``assumption_paths``, ``scenarios`` and ``data``).
     """
     groups: dict[str, list[Path]] = {"run": [Path(run.path)]}
     groups["assumptions"] = [Path(p) for p in dict(run.assumption_paths).values()]
+    groups["referenced"] = referenced_files(run)
     groups["scenarios"] = sorted(
         {Path(s.file) for s in getattr(run, "scenarios", ()) if getattr(s, "file", "")}
     )
@@ -371,6 +386,7 @@ class VerifyResult:
     extra_outputs: list[str] = field(default_factory=list)
     rerun_code: int = 0
     rerun_stderr: str = ""
+    notes: list[str] = field(default_factory=list)  # informational, not failures
 
     @property
     def ok(self) -> bool:
@@ -393,6 +409,7 @@ class VerifyResult:
             out.append(f"re-run failed (exit {self.rerun_code}): {self.rerun_stderr.strip()}")
         out += [f"{status}: {p}" for p, status in self.outputs.items()]
         out += [f"new output (not in the manifest): {p}" for p in self.extra_outputs]
+        out += [f"note: {n}" for n in self.notes]
         out.append("verify: all outputs identical" if self.ok else "verify: DIFFERENCES FOUND")
         return out
 
@@ -434,6 +451,15 @@ def verify(manifest: str | Path, *, keep: str | Path | None = None) -> VerifyRes
     base = _resolve_base(doc)
     res = VerifyResult()
     res.changed_inputs, res.missing_inputs = check_inputs(doc, base)
+    then = (doc.get("package") or {}).get("commit")
+    now = git_state().get("commit")
+    if then != now:
+        res.notes.append(f"package git commit differs: recorded {then}, now {now}")
+    for lib, version in (doc.get("libraries") or {}).items():
+        if library_versions().get(lib) != version:
+            res.notes.append(
+                f"{lib} version differs: recorded {version}, now {library_versions().get(lib)}"
+            )
     tmp_parent = Path(tempfile.mkdtemp(prefix="actuary-verify-"))
     out_dir = Path(keep) if keep is not None else tmp_parent / "out"
     try:

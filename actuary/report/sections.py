@@ -51,6 +51,7 @@ _BASIS: Final = {
 _GROUPS: Final = {
     "run": L("运行文件", "run file"),
     "assumptions": L("假设文件", "assumption files"),
+    "referenced": L("假设引用的文件", "files named by assumptions"),
     "scenarios": L("情景文件", "scenario files"),
     "data": L("数据文件", "data files"),
     "parameters": L("政策参数文件", "policy parameter files"),
@@ -1250,7 +1251,10 @@ def _appendix(v: ReportValues) -> Section:
         _cells(L("程序包版本", "Package version"), str(pkg.get("version", ""))),
         _cells(
             L("Git提交", "Git commit"),
-            str(pkg["commit"]) if pkg.get("commit") else L("（非git检出）", "(not a git checkout)"),
+            L(
+                "见 manifest.json（package.commit、package.dirty）",
+                "see manifest.json (package.commit, package.dirty)",
+            ),
         ),
         _cells(L("Python", "Python"), str(v.versions.get("python", ""))),
         _cells(L("随机种子", "Seed"), Num(v.seed, "raw")),

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from actuary.io import sha256_file, staged_output
-from actuary.manifest import git_state, library_versions, run_inputs, write_manifest
+from actuary.manifest import command_template, library_versions, run_inputs, write_manifest
 from actuary.report.build import compute_values
 from actuary.report.document import Lang, render_html, render_pdf
 from actuary.report.sections import build_document
@@ -59,11 +59,10 @@ def report_values(
     if previous is not None:
         prev = Path(previous)
         extra["previous"] = [prev / "manifest.json" if prev.is_dir() else prev]
-    git = git_state()
     versions = {
-        # the commit identifies the code; the working-tree state ("dirty") is in the manifest
-        # only, so that it cannot make two otherwise identical reports differ
-        "package": {"version": _version(), "commit": git.get("commit")},
+        # the git commit and the working-tree state are recorded in manifest.json only: they
+        # identify the code but must not make two reports with identical numbers differ
+        "package": {"version": _version()},
         "python": _python(),
         "libraries": library_versions(),
     }
@@ -72,7 +71,7 @@ def report_values(
         sensitivity=sensitivity,
         sensitivity_paths=sensitivity_paths,
         previous=previous,
-        command="actuary " + " ".join(argv),
+        command="actuary " + " ".join(command_template(argv)) if argv else "",
         inputs=input_table(run, extra),
         versions=versions,
     )

@@ -1,0 +1,139 @@
+"""Review pack end to end on the small run (a copy of the data folder and model files).
+
+One report is computed (50 paths, no sensitivity) and written in Chinese; the tests read its PDF
+text and pixels, check that English and Chinese renderings of the same values carry the same
+numbers, and run ``actuary verify`` unchanged (exit 0) and after one input byte changed in the
+data copy (the file named, exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from actuary.cli import main
+from actuary.report.document import all_text, numbers_in, render_html
+from actuary.report.sections import build_document
+from actuary.report.writer import report_values, write_values
+from actuary.spec.run import load_run
+
+ROOT = Path(__file__).resolve().parents[1]
+PATHS = "50"
+
+
+def copy_tree(dest: Path) -> Path:
+    """Copy models/ (small run and its files), data/synthetic and data/public into ``dest``."""
+    shutil.copytree(ROOT / "data" / "synthetic", dest / "data" / "synthetic")
+    shutil.copytree(ROOT / "data" / "public", dest / "data" / "public")  # mortality table
+    (dest / "models").mkdir()
+    shutil.copy(ROOT / "models" / "jilin_small.toml", dest / "models")
+    for sub in ("assumptions", "scenarios"):
+        shutil.copytree(ROOT / "models" / sub, dest / "models" / sub)
+    return dest / "models" / "jilin_small.toml"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    base = tmp_path_factory.mktemp("pack")
+    run_file = copy_tree(base)
+    out = base / "out"
+    argv = ["report", str(run_file), "--out", str(out), "--paths", PATHS, "--no-sensitivity"]
+    run = load_run(run_file).with_paths(int(PATHS))
+    values = report_values(run, argv=argv)
+    write_values(values, out, run=run, lang="zh", argv=argv)
+    return {"base": base, "run_file": run_file, "out": out, "values": values, "run": run}
+
+
+def _pdf_text(path: Path) -> str:
+    pdf = pdfium.PdfDocument(path)
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def test_pack_files(pack: dict[str, Any]) -> None:
+    out = pack["out"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
+        "report.html",
+        "report.pdf",
+        "results.json",
+    ]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 5  # charts embedded
+    assert 'src="http' not in html
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert doc["seed"] == pack["run"].seed
+    assert doc["n_paths"] == int(PATHS)
+    groups = {r["group"] for r in doc["inputs"]}
+    assert {"run", "assumptions", "data", "parameters"} <= groups
+    assert sorted(o["path"] for o in doc["outputs"]) == [
+        "report.html",
+        "report.pdf",
+        "results.json",
+    ]
+
+
+def test_pdf_has_chinese_item_names_and_budget_figures(pack: dict[str, Any]) -> None:
+    text = _pdf_text(pack["out"] / "report.pdf")
+    for name in (
+        "工伤保险费收入",
+        "工伤医疗待遇支出",
+        "伤残待遇支出",
+        "工亡待遇支出",
+        "支出合计",
+        "年末滚存结余",
+    ):
+        assert name in text
+    res = json.loads((pack["out"] / "results.json").read_text(encoding="utf-8"))
+    for item in ("revenue_total", "expenditure_total", "balance_close", "contributions"):
+        yuan = res["budget_yuan"][item]["draft"]
+        # 万元 with one decimal and thousands separators, formatted here independently
+        assert f"{yuan / 1e4:,.1f}" in text, item
+
+
+def test_pdf_page_renders_not_blank(pack: dict[str, Any]) -> None:
+    pdf = pdfium.PdfDocument(pack["out"] / "report.pdf")
+    assert len(pdf) >= 12  # cover + one page or more per section
+    for i in (1, len(pdf) // 2):
+        px = np.asarray(pdf[i].render(scale=1.0).to_pil().convert("L"), dtype=float)
+        assert px.std() > 5, i
+        assert (px < 128).mean() > 0.003, i
+
+
+def test_english_and_chinese_carry_the_same_numbers(pack: dict[str, Any]) -> None:
+    doc = build_document(pack["values"])
+    zh, en = all_text(doc, "zh"), all_text(doc, "en")
+    assert Counter(numbers_in(zh)) == Counter(numbers_in(en))
+    html_en = render_html(doc, "en")
+    assert "Contribution revenue" in html_en
+    assert "工伤保险费收入" in (pack["out"] / "report.html").read_text(encoding="utf-8")
+
+
+def test_verify_unchanged_then_changed_input(
+    pack: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = pack["out"] / "manifest.json"
+    assert main(["verify", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    assert "identical: report.pdf" in out
+    assert "all outputs identical" in out
+
+    # change one byte of one input: the last digit of the first amount in economy.csv
+    target = pack["base"] / "data" / "synthetic" / "economy.csv"
+    raw = bytearray(target.read_bytes())
+    line_end = raw.index(b"\n", raw.index(b"\n") + 1)  # end of the first data row
+    pos = max(i for i in range(line_end) if chr(raw[i]).isdigit())
+    raw[pos] = ord("1") if raw[pos] != ord("1") else ord("2")
+    target.write_bytes(bytes(raw))
+    assert main(["verify", str(manifest)]) == 1
+    out = capsys.readouterr().out
+    assert "changed input: " in out
+    changed = [ln for ln in out.splitlines() if ln.startswith("changed input:")]
+    assert len(changed) == 1
+    assert "economy.csv" in changed[0]
