@@ -514,8 +514,8 @@ def _groups(
         keys.setdefault((vals, cur), []).append(j)
     members = tuple(tuple(v) for v in keys.values())
     lattices = tuple(np.asarray(k[0]) for k in keys)
-    cur = np.array([float(np.mean(current[list(m)])) for m in members])
-    return _Groups(members, lattices, cur)
+    in_force = np.array([float(np.mean(current[list(m)])) for m in members])
+    return _Groups(members, lattices, in_force)
 
 
 def _level_schedule(

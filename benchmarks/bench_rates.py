@@ -78,20 +78,30 @@ def main() -> int:
     rng.standard_normal(cells)
     t_draw = time.perf_counter() - t0
 
-    print(f"run {Path(args.run).name}: {args.paths} paths, {len(run.years)} years, "
-          f"{len(flows.regions)} regions, {len(flows.classes)} classes")
+    print(
+        f"run {Path(args.run).name}: {args.paths} paths, {len(run.years)} years, "
+        f"{len(flows.regions)} regions, {len(flows.classes)} classes"
+    )
     print(f"fit models (not in the projection time)   {t_fit:8.2f} s")
     print(f"projection (simulate + roll-forward)       {t_proj:8.2f} s")
     print(f"one roll-forward                           {t_roll:8.3f} s")
-    print(f"rate solve, months target (+re-projection) {t_solve:8.3f} s  "
-          f"= {t_solve / t_proj:.1%} of the projection")
-    print(f"rate solve, break-even                     {t_be:8.3f} s  "
-          f"= {t_be / t_proj:.1%} of the projection")
-    print(f"reference: {cells:,} normal draws           {t_draw:8.3f} s  "
-          f"(solve = {t_solve / t_draw:.1f} × the draws)")
-    print(f"solution: multiplier {sol.multiplier} (continuous {sol.level_continuous:.4f}), "
-          f"achieved probability {sol.achieved_probability:.4f}; break-even multiplier "
-          f"{be.multiplier} (continuous {be.level_continuous:.4f})")
+    print(
+        f"rate solve, months target (+re-projection) {t_solve:8.3f} s  "
+        f"= {t_solve / t_proj:.1%} of the projection"
+    )
+    print(
+        f"rate solve, break-even                     {t_be:8.3f} s  "
+        f"= {t_be / t_proj:.1%} of the projection"
+    )
+    print(
+        f"reference: {cells:,} normal draws           {t_draw:8.3f} s  "
+        f"(solve = {t_solve / t_draw:.1f} × the draws)"
+    )
+    print(
+        f"solution: multiplier {sol.multiplier} (continuous {sol.level_continuous:.4f}), "
+        f"achieved probability {sol.achieved_probability:.4f}; break-even multiplier "
+        f"{be.multiplier} (continuous {be.level_continuous:.4f})"
+    )
     print(f"peak memory (ru_maxrss)                    {_peak_mb():8.0f} MB")
     return 0
 
