@@ -949,6 +949,42 @@ def _meets(p: float, surplus: float, s: RateSettings) -> bool:
 
 # --- outcomes under a rule ---------------------------------------------------------------------
 
+_GRADE_COLUMNS = {
+    0.5: "payroll_g050",
+    0.8: "payroll_g080",
+    1.0: "payroll_g100",
+    1.2: "payroll_g120",
+    1.5: "payroll_g150",
+}
+
+
+def grade_payroll_shares(exposure: pd.DataFrame, year: int) -> dict[int, dict[float, float]]:
+    """Share of each class's covered payroll at each floating grade in ``year`` (province).
+
+    From the data folder's ``exposure.csv`` columns ``payroll_g050 … payroll_g150`` (payroll of
+    employers at 50 … 150 % of the class base rate, 人社部发〔2015〕71号).
+
+    Raises
+    ------
+    InputError
+        The year is not in the table, or a grade column is missing.
+    """
+    missing = [c for c in _GRADE_COLUMNS.values() if c not in exposure.columns]
+    if missing:
+        raise InputError("missing column", file="exposure.csv", field=missing[0])
+    sub = exposure[exposure["year"] == year]
+    if sub.empty:
+        raise InputError(f"no rows for year {year}", file="exposure.csv", field="year")
+    out: dict[int, dict[float, float]] = {}
+    cls = sub["industry_class"].to_numpy()
+    for c in np.unique(cls):
+        rows = sub[cls == c]
+        pay = {grade: float(rows[col].sum()) for grade, col in _GRADE_COLUMNS.items()}
+        tot = sum(pay.values())
+        if tot > 0:
+            out[int(c)] = {k: v / tot for k, v in pay.items() if v > 0}
+    return out
+
 
 def rule_outcomes(
     flows: Any,
@@ -956,6 +992,7 @@ def rule_outcomes(
     *,
     parameters: Mapping[str, Any] | None = None,
     quantiles: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    grade_shares: Mapping[int, Mapping[float, float]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The distribution of the rates employers pay and of the balance under a rate rule.
 
@@ -973,6 +1010,10 @@ def rule_outcomes(
     ``balance``
         Per year: quantiles of the closing balance (万元) and months of payment, probability of
         a deficit and of being below the required reserve.
+    ``employer_rates`` (with ``grade_shares``, :func:`grade_payroll_shares`)
+        Per year and class: the rate an employer pays, base × multiplier × floating grade, with
+        its share of the class payroll (share of paths at the multiplier × payroll share of the
+        grade, the grade mix held at the data's last year).
     """
     from actuary.projection.flows import roll_forward
 
@@ -1048,7 +1089,21 @@ def rule_outcomes(
                 "mean_multiplier": float(mult[:, i].mean()),
             }
         )
+    acc: dict[tuple[int, int, float], float] = {}
+    if grade_shares:
+        for lr in level_rows:
+            yc = (int(lr["year"]), int(lr["industry_class"]))
+            for grade, share in grade_shares.get(yc[1], {}).items():
+                key = (*yc, round(float(lr["rate_pct"]) * grade, 9))
+                acc[key] = acc.get(key, 0.0) + float(lr["share_of_paths"]) * share
+    emp = pd.DataFrame(
+        [
+            {"year": y, "industry_class": c, "rate_pct": r, "payroll_share": v}
+            for (y, c, r), v in sorted(acc.items())
+        ]
+    )
     return {
+        "employer_rates": emp,
         "rate_levels": pd.DataFrame(level_rows),
         "rates": pd.DataFrame(rate_rows),
         "balance": pd.DataFrame(bal_rows),

@@ -11,7 +11,8 @@ Writes (all at once, through :func:`actuary.io.staged_output`):
   ``horizon``, ``achieved_probability`` (from the re-projection) and the rest of the solution;
 - ``rates_schedule.csv``, ``rates_by_year.csv``, ``rates_candidates.csv``,
   ``rates_thresholds.csv``: the tables behind it;
-- ``rule_rate_levels.csv``, ``rule_rates.csv``, ``rule_balance.csv``: the distribution of the
+- ``rule_employer_rates.csv`` (rate = base × multiplier × floating grade, share of payroll),
+  ``rule_rate_levels.csv``, ``rule_rates.csv``, ``rule_balance.csv``: the distribution of the
   rates employers pay and of the balance under the run's rate rule (``[rate_policy] rule``);
 - ``rates_months_fan.png``, ``rule_months_fan.png``: fan charts (Chinese labels);
 - ``rates_summary.txt``.
@@ -93,7 +94,14 @@ def run(args: argparse.Namespace) -> int:
     )
     flows = proj.flows["baseline"]
     sol = solve_rates(flows, settings, start_year=start)
-    outcomes = rule_outcomes(flows, rule)
+    from actuary.data import load_province
+    from actuary.projection.calibration import frame
+    from actuary.rates import grade_payroll_shares
+
+    shares = grade_payroll_shares(
+        frame(load_province(run_spec.data), "exposure"), run_spec.base_year
+    )
+    outcomes = rule_outcomes(flows, rule, grade_shares=shares)
     with staged_output(args.out) as tmp:
         doc = sol.to_json()
         doc["run"] = {
@@ -110,9 +118,8 @@ def run(args: argparse.Namespace) -> int:
         sol.by_year_frame().to_csv(tmp / "rates_by_year.csv", index=False)
         sol.candidates.to_csv(tmp / "rates_candidates.csv", index=False)
         sol.thresholds.to_csv(tmp / "rates_thresholds.csv", index=False)
-        for name, frame in outcomes.items():
-            stem = "rule_rate_levels" if name == "rate_levels" else f"rule_{name}"
-            frame.to_csv(tmp / f"{stem}.csv", index=False)
+        for name, table in outcomes.items():
+            table.to_csv(tmp / f"rule_{name}.csv", index=False)
         _charts(sol, flows, rule, tmp)
         (tmp / "rates_summary.txt").write_text(sol.summary() + "\n", encoding="utf-8")
     print(sol.summary())
