@@ -122,7 +122,7 @@ def tiny_spec(table: Path, **kw: Any) -> ClaimsSpec:
         },
         "mortality_level_sd": 0.0,
         "mortality_improvement": 0.0,
-        "small_cell": 0,
+        "mortality_level_points": 20,
         "entry_lag_max": 2,
     }
     base.update(kw)

@@ -1239,6 +1239,26 @@ def _unit_cells(
     return cells, u["kind_i"].to_numpy(int), u["entry"].to_numpy(int)
 
 
+class _OneHot:
+    """Sum the columns of a (level, cell) array into groups: ``a @ onehot`` without a dense
+    one-hot matrix (a sparse matrix product)."""
+
+    __array_ufunc__ = None  # make ``ndarray @ _OneHot`` call __rmatmul__
+
+    def __init__(self, col: np.ndarray, n: int) -> None:
+        from scipy import sparse
+
+        m = col.size
+        self.t = sparse.csr_matrix((np.ones(m), (col, np.arange(m))), shape=(n, m))
+
+    def __rmatmul__(self, a: np.ndarray) -> np.ndarray:
+        return np.asarray((self.t @ np.asarray(a).T).T)
+
+
+def _onehot(col: np.ndarray, n: int) -> _OneHot:
+    return _OneHot(np.asarray(col, dtype=np.int64), n)
+
+
 def _streams(
     res: ClaimsResults,
     years: np.ndarray,
@@ -1254,12 +1274,21 @@ def _streams(
     table = MortalityTable.from_csv(
         spec.mortality_table_file, spec.mortality_table_male, spec.mortality_table_female
     )
-    if spec.volatility and spec.mortality_level_sd > 0:
+    # mortality level: K equiprobable quantile levels of the lognormal, one drawn per path;
+    # the run-off is computed once per level (expected decrements) and picked per path
+    K = spec.mortality_level_points if spec.volatility and spec.mortality_level_sd > 0 else 1
+    kp = np.zeros(P, dtype=np.int64)
+    if K > 1:
+        from scipy.stats import norm
+
         s = spec.mortality_level_sd
-        level = np.exp(rng.normal(-0.5 * s * s, s, P))
+        level = np.exp(s * norm.ppf((np.arange(K) + 0.5) / K))
+        level = level / level.mean()
+        kp = np.asarray(rng.integers(0, K, size=P), dtype=np.int64)
     else:
-        level = np.ones(P)
+        level = np.ones(1)
     cum = _increments(res, wg, cpi)  # (P, H, G)
+    G = len(INDEX_GROUPS)
     out = np.zeros((P, H, R, 4))
     benef = np.zeros((P, H, R, 4))
     bt = {b: i for i, b in enumerate(dims.BENEFIT_TYPES)}
@@ -1267,10 +1296,14 @@ def _streams(
     # --- stock ----------------------------------------------------------------------------
     st = res.stock
     if st is not None and st.size:
-        onehot = np.zeros((st.size, R * 4))
-        onehot[np.arange(st.size), st.region * 4 + st.btype] = 1.0
-        top_hot = np.zeros((st.size, R * 4))
-        top_hot[np.arange(st.size), st.region * 4 + bt["pension_topup"]] = 1.0
+        main_col = st.region * 4 + st.btype
+        top_col = st.region * 4 + bt["pension_topup"]
+        onehot = _onehot(main_col, R * 4)
+        top_hot = _onehot(top_col, R * 4)
+        # person-years by (index group, region × type): the flat increments enter through these
+        g_main = _onehot(st.group * R * 4 + main_col, G * R * 4)
+        g_top = _onehot(st.group * R * 4 + top_col, G * R * 4)
+        ts = spec.topup_share * spec.topup_prevalence
         gen = run_off(
             st,
             years,
@@ -1279,17 +1312,16 @@ def _streams(
             spec.mortality_improvement,
             spec.mortality_table_year,
             1.0,
-            spec.small_cell,
-            rng if spec.volatility else None,
+            0,
+            None,
         )
         for h, yr in enumerate(gen):
-            amt = st.amount0[None, :] + cum[:, h, st.group]
-            main = (12.0 * yr.py_main * amt) @ onehot
-            top = (12.0 * yr.py_topup * amt * spec.topup_share * spec.topup_prevalence) @ top_hot
-            out[:, h] += (main + top).reshape(P, R, 4)
-            benef[:, h] += (
-                yr.n_main_end @ onehot + yr.n_topup_end * spec.topup_prevalence @ top_hot
-            ).reshape(P, R, 4)
+            base = (yr.py_main * st.amount0) @ onehot + ts * (yr.py_topup * st.amount0) @ top_hot
+            per_g = (yr.py_main @ g_main + ts * (yr.py_topup @ g_top)).reshape(K, G, R * 4)
+            pay = base[kp] + np.einsum("pg,pgx->px", cum[:, h, :], per_g[kp])
+            out[:, h] += 12.0 * pay.reshape(P, R, 4)
+            cnt = yr.n_main_end @ onehot + (yr.n_topup_end * spec.topup_prevalence) @ top_hot
+            benef[:, h] += cnt[kp].reshape(P, R, 4)
     # --- entrants ---------------------------------------------------------------------------
     mult = [res._profile_multipliers(int(y)) for y in years]
     Dl = spec.entry_lag_max
@@ -1339,12 +1371,11 @@ def _streams(
     Am[:, :hk, :, 7] += pend["count_A"][:hk, :, DEATH][None] * sam[0]
     # unit cohorts
     cells, kind_i, entry = _unit_cells(res, years)
-    ohk = np.zeros((cells.size, 3 * H))
-    ohk[np.arange(cells.size), kind_i * H + entry] = 1.0
-    unit_main = np.zeros((P, 3, H, H))  # (path, kind, entry, year): person-years per entrant
-    unit_top = np.zeros((P, 3, H, H))
-    unit_nend = np.zeros((P, 3, H, H))
-    unit_tend = np.zeros((P, 3, H, H))
+    ohk = _onehot(kind_i * H + entry, 3 * H)
+    unit_main = np.zeros((K, 3, H, H))  # (level, kind, entry, year): person-years per entrant
+    unit_top = np.zeros((K, 3, H, H))
+    unit_nend = np.zeros((K, 3, H, H))
+    unit_tend = np.zeros((K, 3, H, H))
     gen = run_off(
         cells,
         years,
@@ -1358,10 +1389,12 @@ def _streams(
         entry_fraction=spec.entry_year_fraction,
     )
     for h, yr in enumerate(gen):
-        unit_main[:, :, :, h] = (yr.py_main @ ohk).reshape(P, 3, H)
-        unit_top[:, :, :, h] = (yr.py_topup @ ohk).reshape(P, 3, H)
-        unit_nend[:, :, :, h] = (yr.n_main_end @ ohk).reshape(P, 3, H)
-        unit_tend[:, :, :, h] = (yr.n_topup_end @ ohk).reshape(P, 3, H)
+        unit_main[:, :, :, h] = (yr.py_main @ ohk).reshape(K, 3, H)
+        unit_top[:, :, :, h] = (yr.py_topup @ ohk).reshape(K, 3, H)
+        unit_nend[:, :, :, h] = (yr.n_main_end @ ohk).reshape(K, 3, H)
+        unit_tend[:, :, :, h] = (yr.n_topup_end @ ohk).reshape(K, 3, H)
+    unit_main, unit_top = unit_main[kp], unit_top[kp]
+    unit_nend, unit_tend = unit_nend[kp], unit_tend[kp]
     sv_w = res.survivor_mix.assign(sp=res.survivor_mix["relation"].astype(str) == "spouse")
     sp_share = (
         float(sv_w.loc[sv_w["sp"], "weight"].sum() / sv_w["weight"].sum()) if len(sv_w) else 1.0

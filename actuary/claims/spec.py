@@ -41,7 +41,7 @@ KEYS: dict[str, str] = {
     "mortality.level_sd": "log-sd",
     "mortality.improvement": "1/year",
     "mortality.table_year": "year",
-    "mortality.small_cell": "persons",
+    "mortality.level_points": "levels",
     "retirement.female_worker_share": "fraction",
     "streams.child_age_limit": "years",
     "streams.entry_year_fraction": "fraction of a year",
@@ -90,7 +90,7 @@ class ClaimsSpec:
     mortality_level_sd: float = 0.1
     mortality_improvement: float = 0.0
     mortality_table_year: int = 2012
-    small_cell: int = 0
+    mortality_level_points: int = 20
     female_worker_share: float = 1.0
     child_age_limit: int = 18
     entry_year_fraction: float = 0.5
@@ -176,7 +176,7 @@ class ClaimsSpec:
             mortality_level_sd=num("mortality.level_sd", 0.0, 2.0),
             mortality_improvement=num("mortality.improvement", -0.2, 0.2),
             mortality_table_year=int(num("mortality.table_year", 1900, 2100)),
-            small_cell=int(num("mortality.small_cell", 0)),
+            mortality_level_points=int(num("mortality.level_points", 1, 1000)),
             female_worker_share=num("retirement.female_worker_share", 0.0, 1.0),
             child_age_limit=int(num("streams.child_age_limit", 0, 30)),
             entry_year_fraction=num("streams.entry_year_fraction", 0.0, 1.0),

@@ -17,9 +17,11 @@ with :math:`L_c` the disability (or survivor) mortality loading of the cell's be
 explicit assumption), :math:`M_p` the mortality level of path *p* (lognormal, mean 1: the
 uncertainty of the level, common to all cells of a path), :math:`\\iota` the yearly mortality
 improvement from the table year :math:`y_0`. Deaths are *expected* decrements
-(:math:`D = nq`, DESIGN.md §5) except in cells that start with fewer than
-``small_cell`` persons, where :math:`D \\sim \\text{Binomial}(n, q)` (drawn for all such cells
-at once). Deaths fall in mid-year: the year's person-years are :math:`n - D/2`.
+(:math:`D = nq`, DESIGN.md §5). The claims model evaluates the run-off once for each of a few
+equiprobable quantile points of :math:`M` and picks one per path, so the cost does not grow with
+the number of paths. :func:`run_off` can also draw :math:`D \\sim \\text{Binomial}(n, q)` in
+cells that start with fewer than ``small_cell`` persons (all such cells at once); the model does
+not use that option. Deaths fall in mid-year: the year's person-years are :math:`n - D/2`.
 
 - Disability allowance (伤残津贴, grades 1–4) is paid until the statutory retirement date
   (:func:`actuary.retirement.retirement_date`, 2025 reform included): the fraction of year *y*
