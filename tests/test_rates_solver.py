@@ -199,3 +199,18 @@ def test_settings_bad_input(kw: dict[str, object], field: str) -> None:
 def test_horizon_past_projection_is_an_input_error() -> None:
     with pytest.raises(InputError, match="horizon"):
         solve_rates(hand_flows(), RateSettings(horizon=5), start_year=2027)
+
+
+def test_collapsed_sensitivities_match_full_roll_forward() -> None:
+    """The sensitivities read off the province-only roll-forward give the same solution as the
+    full roll-forward by sub-unit (the province items are sums of linear sub-unit items)."""
+    from actuary.rates import _engine_roll
+
+    flows = random_flows(n_paths=400, seed=13)
+    s = RateSettings(lower_months=6, alpha=0.85, horizon=4, lattice_step=0.01)
+    fast = solve_rates(flows, s, start_year=2027)
+    full = solve_rates(flows, s, start_year=2027, roll=_engine_roll(flows))
+    assert fast.collapse_error < 1e-9
+    assert fast.level_continuous == pytest.approx(full.level_continuous, rel=1e-9)
+    assert fast.level == full.level
+    assert fast.achieved_probability == full.achieved_probability
