@@ -137,3 +137,52 @@ def test_verify_unchanged_then_changed_input(
     changed = [ln for ln in out.splitlines() if ln.startswith("changed input:")]
     assert len(changed) == 1
     assert "economy.csv" in changed[0]
+
+
+def test_analysis_of_change_attributes_an_assumption_change(
+    pack: dict[str, Any], tmp_path: Path
+) -> None:
+    """Previous run = the pack; current run = the same data and model files except a higher
+    prevention share. All the change must be in 'assumptions', and it must equal the closed
+    form Δshare × mean contributions of the year before the budget year (prevention spending of
+    year t is share × contributions of year t-1, 人社部规〔2017〕13号; actuary.projection)."""
+    from actuary.spec.assumptions import read_assumption_file
+
+    run_file = copy_tree(tmp_path)
+    fund = tmp_path / "models" / "assumptions" / "fund.toml"
+    old_share = float(read_assumption_file(fund).value("prevention.share"))
+    new_share = old_share + 0.005
+    text = fund.read_text(encoding="utf-8")
+    head, rest = text.split("[prevention.share]", 1)
+    first, tail = rest.split("\n", 1)
+    assert tail.startswith("value = ")
+    tail = f"value = {new_share!r}\n" + tail.split("\n", 1)[1]
+    fund.write_text(head + "[prevention.share]" + first + "\n" + tail, encoding="utf-8")
+
+    run = load_run(run_file).with_paths(int(PATHS))
+    argv = [
+        "report",
+        str(run_file),
+        "--out",
+        "x",
+        "--paths",
+        PATHS,
+        "--no-sensitivity",
+        "--previous",
+        str(pack["out"] / "manifest.json"),
+    ]
+    values = report_values(run, previous=pack["out"] / "manifest.json", argv=argv)
+    assert values.change is not None
+    delta = values.change.set_index("cause")["delta"]
+    prev = json.loads((pack["out"] / "results.json").read_text(encoding="utf-8"))
+    prev_exp = prev["budget_yuan"]["expenditure_total"]["draft"]
+    cur_exp = float(values.budget.loc["expenditure_total", "draft"])
+    assert delta.sum() == pytest.approx(cur_exp - prev_exp, rel=1e-9, abs=1.0)
+    assert delta["data"] == pytest.approx(0.0, abs=1.0)
+    assert delta["policy"] == pytest.approx(0.0, abs=1.0)
+    assert delta["method"] == pytest.approx(0.0, abs=1.0)
+    years = list(pack["values"].years)
+    contrib_prev_year = pack["values"].paths["contributions"][:, years.index(run.current_year)]
+    expected = (new_share - old_share) * float(np.mean(contrib_prev_year))
+    assert delta["assumptions"] == pytest.approx(expected, rel=1e-6)
+    assert expected > 0

@@ -600,9 +600,12 @@ class ModelCache:
 
     @staticmethod
     def spec_key(run: Any) -> object:
-        """What the baseline fits depend on: assumption values, pins and model overrides."""
+        """What the fitted baseline models depend on: the economy and claims assumption values,
+        pins and model overrides (the fund file is not fitted: it is read for every step)."""
         out = []
         for fid in sorted(run.assumptions):
+            if fid == "fund":
+                continue
             af = run.assumption_file(fid, "baseline")
             vals = tuple(sorted((k, repr(a.value)) for k, a in af.values.items()))
             pins = tuple(repr(p) for p in af.pins)
@@ -615,20 +618,29 @@ class ModelCache:
         content, _ = self.data(Path(run.data))
         self._models[(content, self.spec_key(run))] = models
 
-    def project_value(self, run: Any, params: Any) -> float:
-        """Budget-year central value of :data:`CHANGE_ITEM` for ``run`` (baseline)."""
-        from actuary.projection import fit_models, project
+    def models(self, run: Any, params: Any) -> Any:
+        """Baseline models for ``run``: cached fits, the run's own fund assumptions."""
+        from actuary.projection import FundAssumptions, fit_models
 
         content, data = self.data(Path(run.data))
         key = (content, self.spec_key(run))
         if key not in self._models:
             self._models[key] = fit_models(run, data, params, ["baseline"])
+            return self._models[key]
+        fund = FundAssumptions.from_file(run.assumption_file("fund", "baseline"))
+        return {"baseline": dataclasses.replace(self._models[key]["baseline"], fund=fund)}
+
+    def project_value(self, run: Any, params: Any) -> float:
+        """Budget-year central value of :data:`CHANGE_ITEM` for ``run`` (baseline)."""
+        from actuary.projection import project
+
+        _, data = self.data(Path(run.data))
         proj = project(
             run,
             scenarios=["baseline"],
             data=data,
             params=params,
-            models=self._models[key],
+            models=self.models(run, params),
             keep_flows=False,
         )
         return _central_value(run, proj.data)
