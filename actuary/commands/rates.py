@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     """Solve, re-project and write the outputs."""
     from actuary.errors import InputError
     from actuary.io import staged_output
+    from actuary.manifest import write_manifest
     from actuary.policy import rule_from_spec
     from actuary.projection import project
     from actuary.rates import RateSettings, rule_outcomes, solve_rates
@@ -122,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             table.to_csv(tmp / f"rule_{name}.csv", index=False)
         _charts(sol, flows, rule, tmp)
         (tmp / "rates_summary.txt").write_text(sol.summary() + "\n", encoding="utf-8")
+        write_manifest(tmp, argv=getattr(args, "argv", []), run=run_spec)
     print(sol.summary())
     print(f"wrote {args.out}/rates.json", file=sys.stderr)
     return 0

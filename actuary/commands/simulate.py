@@ -92,12 +92,14 @@ def project_from_args(args: argparse.Namespace, scenarios: list[str] | None) -> 
 def run(args: argparse.Namespace) -> int:
     """Project and write ``paths.nc``."""
     from actuary.io import staged_output
+    from actuary.manifest import write_manifest
     from actuary.projection import write_paths
 
     proj, _ = project_from_args(args, args.scenario)
     with staged_output(args.out) as tmp:
         write_paths(proj.data, tmp / "paths.nc")
         (tmp / "projection_summary.txt").write_text(proj.summary() + "\n", encoding="utf-8")
+        write_manifest(tmp, argv=getattr(args, "argv", []), run=proj.run)
     print(proj.summary())
     print(f"wrote {args.out}/paths.nc", file=sys.stderr)
     return 0
