@@ -313,7 +313,7 @@ def _collapsed_roll(flows: Any, n_years: int) -> RollFn:
     small = dataclasses.replace(
         flows,
         years=tuple(flows.years[:n_years]),
-        regions=("ALL",),
+        regions=(getattr(flows, "pool_region", None) or "ALL",),
         contributions=tot(flows.contributions),
         benefits=tot(flows.benefits),
         interest_rate=np.asarray(flows.interest_rate)[:, :n_years],
