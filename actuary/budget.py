@@ -614,7 +614,7 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
                 if v is None or (isinstance(v, float) and not np.isfinite(v)):
                     cells.append(None)
                 elif c == "change_pct" or not money:
-                    cells.append(round(float(v), 2))
+                    cells.append(float(v))
                 else:
                     cells.append(float(v) / WAN)
             ws.append(cells)
@@ -623,7 +623,8 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
                 for cell in ws[rr]:
                     cell.font = bold
             for col in range(3, len(cells) + 1):
-                ws.cell(rr, col).number_format = "#,##0.00"
+                pct = col == 6
+                ws.cell(rr, col).number_format = "0.0" if (pct or not money) else "#,##0.00"
         ws.append([])
         notes = [
             f"草案列为 {d.central}（模拟路径均值，可加总）；"

@@ -124,8 +124,14 @@ def test_same_seed_same_result_other_seed_differs() -> None:
 def test_workers_and_dask_identical_to_one_process() -> None:
     distributed = pytest.importorskip("distributed")
     run, data, models = small()
-    # 1,100 paths = two blocks (1,000 + 100), so the pool and the cluster really split the work
-    kw = {"data": data, "models": models, "scenarios": ["baseline"], "n_paths": 1100}
+    # 70 paths in blocks of 25 = three blocks, so the pool and the cluster really split the work
+    kw = {
+        "data": data,
+        "models": models,
+        "scenarios": ["baseline"],
+        "n_paths": 70,
+        "block_size": 25,
+    }
     one = project(run, **kw)
     two = project(run, workers=2, **kw)
     xr.testing.assert_identical(one.data, two.data)

@@ -36,7 +36,7 @@ from actuary.projection.assumptions import FundAssumptions
 from actuary.projection.calibration import BaseYear, base_rates, calibrate
 from actuary.projection.checks import check_coverage
 from actuary.projection.flows import BENEFIT_GROUPS, FundFlows, roll_forward
-from actuary.rng import PathBlock, generator, path_blocks
+from actuary.rng import BLOCK_SIZE, PathBlock, generator, path_blocks
 from actuary.spec.run import RunSpec
 
 FloatArray = npt.NDArray[np.float64]
@@ -255,7 +255,21 @@ def _set_context(ctx: _Context) -> None:
 def _run_block(
     ctx: _Context, scenario: str, block: PathBlock
 ) -> tuple[str, int, FundFlows | None, xr.Dataset]:
-    """Simulate one block of one scenario: flows and the rolled-forward fund."""
+    """Simulate one block of one scenario: flows and the rolled-forward fund.
+
+    BLAS runs single-threaded inside a block, whatever the process: a multi-threaded BLAS may sum
+    in another order (last-bit differences), and dask workers default to one thread. With one
+    thread everywhere, one process, a process pool and a cluster give identical bits.
+    """
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    with threadpool_limits(limits=1):
+        return _run_block_inner(ctx, scenario, block)
+
+
+def _run_block_inner(
+    ctx: _Context, scenario: str, block: PathBlock
+) -> tuple[str, int, FundFlows | None, xr.Dataset]:
     from actuary.policy import rule_from_spec
 
     m = ctx.models[scenario]
@@ -422,6 +436,7 @@ def project(
     models: Mapping[str, ScenarioModels] | None = None,
     params: ParameterSet | None = None,
     on_block: Callable[[str, int], None] | None = None,
+    block_size: int = BLOCK_SIZE,
 ) -> Projection:
     """Project the fund for every scenario of ``run``.
 
@@ -447,6 +462,12 @@ def project(
         Fitted models per scenario (default: :func:`fit_models`).
     params
         Policy parameters (default: ``actuary.params.load_parameters()``).
+    on_block
+        Called with ``(scenario, block index)`` as each block completes.
+    block_size
+        Paths per block (default :data:`actuary.rng.BLOCK_SIZE`, 1,000). The random streams
+        belong to blocks, so another size gives other (equally valid) paths; keep the default
+        for reproducible runs. Tests use small blocks to exercise several blocks quickly.
 
     Returns
     -------
@@ -490,7 +511,7 @@ def project(
         rate_policy=dict(run.rate_policy),
         keep_flows=keep_flows,
     )
-    blocks = path_blocks(run.n_paths)
+    blocks = path_blocks(run.n_paths, block_size)
     tasks = [(s, b) for s in names for b in blocks]
     got: dict[tuple[str, int], tuple[FundFlows | None, xr.Dataset]] = {}
     for s, bi, fl, ds in _execute(ctx, tasks, workers, scheduler, progress):

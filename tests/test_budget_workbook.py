@@ -1,0 +1,166 @@
+"""The budget draft written by ``actuary budget`` on the embedded small run.
+
+The workbook is read back with openpyxl: the expected sheets and labels, totals that add up in
+every column, the province = Σ sub-units for own items, and every number of the draft column
+equal to the mean over paths of the ``paths.nc`` written by the same command (the draft column's
+stated statistic), recomputed here with numpy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from _projection_fitted import SMALL, patch_fit
+from openpyxl import load_workbook
+
+from actuary import dims
+from actuary.budget import ROWS
+from actuary.cli import main
+
+COLS = {"prior_actual": 3, "outturn": 4, "draft": 5, "change_pct": 6, "p05": 7, "p50": 8, "p95": 9}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    mp = pytest.MonkeyPatch()
+    patch_fit(mp)
+    d = tmp_path_factory.mktemp("budget") / "out"
+    try:
+        assert main(["budget", str(SMALL), "--out", str(d), "--quiet"]) == 0
+    finally:
+        mp.undo()
+    return d
+
+
+def _sheet_values(ws) -> dict[str, dict[str, float | None]]:  # type: ignore[no-untyped-def]
+    rows: dict[str, dict[str, float | None]] = {}
+    codes = {r[0] for r in ROWS}
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[1] in codes and row[1] not in rows:
+            rows[row[1]] = {k: row[i - 1] for k, i in COLS.items()}
+    return rows
+
+
+def test_files_written(out: Path) -> None:
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "budget_2027.csv",
+        "budget_2027.xlsx",
+        "budget_2027_assumptions.csv",
+        "budget_2027_summary.txt",
+        "paths.nc",
+    ]
+
+
+def test_sheets_and_labels(out: Path) -> None:
+    wb = load_workbook(out / "budget_2027.xlsx")
+    regions = [s for s in wb.sheetnames if s.split(" ")[0] in dims.REGION_CODES]
+    assert wb.sheetnames[0] == "全省 JL"
+    assert len(regions) == len(dims.REGION_CODES)
+    assert "假设与定性调整 Assumptions" in wb.sheetnames and "摘要 Summary" in wb.sheetnames
+    ws = wb["全省 JL"]
+    assert "合成数据" in ws["A1"].value  # the synthetic province is labelled as such
+    assert "万元" in ws["A2"].value
+    assert ws.cell(3, 5).value == "2027年预算草案（均值）"
+    assert ws.cell(3, 3).value.startswith("2025") and ws.cell(3, 4).value.startswith("2026")
+    labels = [c.value for c in ws["A"] if c.value]
+    for zh in (
+        "工伤保险费收入",
+        "利息收入",
+        "工伤医疗待遇支出",
+        "伤残待遇支出",
+        "工亡待遇支出",
+        "劳动能力鉴定支出",
+        "工伤预防费用支出",
+        "收入合计",
+        "支出合计",
+        "年末滚存结余",
+        "储备金",
+        "累计结余可支付月数",
+    ):
+        assert any(zh in str(v) for v in labels), zh
+    assert any("Contribution revenue" in str(v) for v in labels)
+    a = wb["假设与定性调整 Assumptions"]
+    keys = [r[2] for r in a.iter_rows(min_row=3, values_only=True)]
+    assert "fund.reserve.ratio" in keys and "fund.prevention.share" in keys
+    assert any(str(k).startswith("economy.") for k in keys)
+
+
+def test_totals_add_up(out: Path) -> None:
+    wb = load_workbook(out / "budget_2027.xlsx")
+    for name in wb.sheetnames[:13]:
+        v = _sheet_values(wb[name])
+        for col in ("prior_actual", "outturn", "draft"):
+
+            def g(code: str, col: str = col, v: dict = v) -> float:  # type: ignore[type-arg]
+                x = v[code][col]
+                return 0.0 if x is None else float(x)
+
+            rev = sum(g(c) for c in dims.REVENUE_CODES)
+            exp = sum(g(c) for c in dims.EXPENDITURE_CODES)
+            ben = g("medical_benefits") + g("disability_benefits") + g("death_benefits")
+            assert g("revenue_total") == pytest.approx(rev, rel=1e-9, abs=1e-6), (name, col)
+            assert g("expenditure_total") == pytest.approx(exp, rel=1e-9, abs=1e-6), (name, col)
+            assert g("benefits_total") == pytest.approx(ben, rel=1e-9, abs=1e-6), (name, col)
+            assert g("surplus") == pytest.approx(rev - exp, rel=1e-9, abs=1e-6), (name, col)
+            assert g("balance_close") == pytest.approx(
+                g("balance_open") + rev - exp, rel=1e-9, abs=1e-6
+            ), (name, col)
+    # province = Σ sub-units for the sub-units' own items (draft column)
+    prov = _sheet_values(wb["全省 JL"])
+    subs = [_sheet_values(wb[n]) for n in wb.sheetnames[1:13]]
+    for code in ("contributions", "medical_benefits", "disability_benefits", "prevention"):
+        total = sum(float(s[code]["draft"] or 0.0) for s in subs)
+        assert prov[code]["draft"] == pytest.approx(total, rel=1e-9)
+
+
+def test_draft_column_is_the_mean_of_the_paths(out: Path) -> None:
+    wb = load_workbook(out / "budget_2027.xlsx")
+    with xr.open_dataset(out / "paths.nc", engine="h5netcdf") as ds:
+        f = ds["fund"].sel(scenario="baseline", year=2027).load()
+    arr = f.transpose("path", "region", "item").values
+    regions = [str(r) for r in f["region"].values]
+    items = [str(i) for i in f["item"].values]
+    for name in wb.sheetnames[:13]:
+        code = "JL" if name == "全省 JL" else name.split(" ")[0]
+        v = _sheet_values(wb[name])
+        r = regions.index(code)
+        for item in items:
+            if item == "months_of_payment":
+                continue
+            mean_wan = arr[:, r, items.index(item)].mean() / 1e4  # yuan → 万元
+            assert v[item]["draft"] == pytest.approx(mean_wan, rel=1e-12, abs=1e-9), (code, item)
+            p95 = np.quantile(arr[:, r, items.index(item)], 0.95) / 1e4
+            assert v[item]["p95"] == pytest.approx(p95, rel=1e-12, abs=1e-9), (code, item)
+    jl = regions.index("JL")
+    bal = arr[:, jl, items.index("balance_close")].mean()
+    exp = arr[:, jl, items.index("expenditure_total")].mean()
+    v = _sheet_values(wb["全省 JL"])
+    # months of payment of the draft = draft closing balance ÷ (draft expenditure ÷ 12)
+    assert v["months_of_payment"]["draft"] == pytest.approx(bal / (exp / 12), rel=1e-12)
+
+
+def test_csv_matches_workbook(out: Path) -> None:
+    csv = pd.read_csv(out / "budget_2027.csv", dtype={"region": str})
+    wb = load_workbook(out / "budget_2027.xlsx")
+    v = _sheet_values(wb["全省 JL"])
+    row = csv[(csv.region == "JL") & (csv.item == "contributions")].iloc[0]
+    assert row["draft"] == pytest.approx(v["contributions"]["draft"], rel=1e-9)
+    assert set(csv.region) == {"JL", *dims.REGION_CODES}
+    assert row["label_zh"] == "工伤保险费收入"
+
+
+def test_summary_probabilities(out: Path) -> None:
+    text = (out / "budget_2027_summary.txt").read_text(encoding="utf-8")
+    with xr.open_dataset(out / "paths.nc", engine="h5netcdf") as ds:
+        bal = (
+            ds["fund"].sel(scenario="baseline", year=2027, region="JL", item="balance_close").values
+        )
+        req = ds["reserve_required"].sel(scenario="baseline", year=2027).values
+    assert f"below zero: {(bal < 0).mean():.1%}" in text
+    assert f"below the required reserve: {(bal < req).mean():.1%}" in text
+    assert "months of payment" in text and "SYNTHETIC" in text
