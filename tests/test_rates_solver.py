@@ -214,3 +214,15 @@ def test_collapsed_sensitivities_match_full_roll_forward() -> None:
     assert fast.level_continuous == pytest.approx(full.level_continuous, rel=1e-9)
     assert fast.level == full.level
     assert fast.achieved_probability == full.achieved_probability
+
+
+def test_run_file_target_validated_with_the_rule() -> None:
+    """A misspelt or impossible [rate_policy.target] is caught when the run file is loaded
+    (load_run validates [rate_policy] through rule_from_spec), naming file and key."""
+    from actuary.policy import rule_from_spec
+
+    with pytest.raises(InputError, match=r"models/x\.toml.*rate_policy\.target\.alpha"):
+        rule_from_spec({"rule": "keep", "target": {"alpha": 2.0}}, file="models/x.toml")
+    with pytest.raises(InputError, match=r"rate_policy\.target\.lower_monts"):
+        rule_from_spec({"rule": "keep", "target": {"lower_monts": 6}}, file="models/x.toml")
+    rule_from_spec({"rule": "phased_cut", "target": {"alpha": 0.95, "horizon": 3}})
