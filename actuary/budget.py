@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,11 @@ class BudgetDraft:
     synthetic: bool
     probabilities: dict[str, float] = field(default_factory=dict)
     summary: str = ""
+
+
+def _v(t: pd.DataFrame, row: str, col: str) -> float:
+    """One cell of a table as a float."""
+    return float(cast(Any, t).at[row, col])
 
 
 def _qname(q: float) -> str:
@@ -437,8 +442,8 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         t.loc["months_of_payment", "prior_actual"] = pa["months_of_payment"]
         t.loc["months_of_payment", "outturn"] = ot["months_of_payment"]
         if prov:
-            exp = t.loc["expenditure_total", "draft"]
-            t.loc["months_of_payment", "draft"] = t.loc["balance_close", "draft"] / (exp / 12.0)
+            exp = _v(t, "expenditure_total", "draft")
+            t.loc["months_of_payment", "draft"] = _v(t, "balance_close", "draft") / (exp / 12.0)
             for k, c in enumerate(qcols):
                 t.loc["months_of_payment", c] = mop_q[k]
         t = t.reindex(list(ROW_CODES))
@@ -455,10 +460,10 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
                 "region": r,
                 "name_zh": dims.REGION_BY_CODE[r].name_zh,
                 "name_en": dims.REGION_BY_CODE[r].name_en,
-                "remittance_to_higher": t.loc["remittance_to_higher", "draft"],
-                "transfer_from_higher": t.loc["transfer_from_higher", "draft"],
-                "net_to_pool": t.loc["remittance_to_higher", "draft"]
-                - t.loc["transfer_from_higher", "draft"],
+                "remittance_to_higher": _v(t, "remittance_to_higher", "draft"),
+                "transfer_from_higher": _v(t, "transfer_from_higher", "draft"),
+                "net_to_pool": _v(t, "remittance_to_higher", "draft")
+                - _v(t, "transfer_from_higher", "draft"),
             }
         )
     net_df = pd.DataFrame(net).set_index("region")
@@ -468,7 +473,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
     probs = {
         "p_balance_below_zero": float((bal < 0).mean()),
         "p_balance_below_reserve": float((bal < req).mean()),
-        "months_draft": float(tables[dims.PROVINCE].loc["months_of_payment", "draft"]),
+        "months_draft": _v(tables[dims.PROVINCE], "months_of_payment", "draft"),
         **{f"months_{c}": float(mop_q[k]) for k, c in enumerate(qcols)},
     }
     synthetic = bool(getattr(data, "synthetic", False) or _meta_synthetic(data))
@@ -509,12 +514,12 @@ def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
         f"run {d.run_name}, scenario {d.scenario}, {n} simulated paths, seed {proj.run.seed}"
         + ("; SYNTHETIC DATA (合成数据)" if d.synthetic else ""),
         "草案列 = 模拟均值 / draft column = mean over paths (amounts in 万元)",
-        f"收入合计 total revenue        {t.loc['revenue_total', 'draft'] / WAN:,.0f}",
-        f"支出合计 total expenditure    {t.loc['expenditure_total', 'draft'] / WAN:,.0f}",
-        f"年末滚存结余 closing balance  {t.loc['balance_close', 'draft'] / WAN:,.0f} "
-        f"({qc[0]} {t.loc['balance_close', qc[0]] / WAN:,.0f} … "
-        f"{qc[-1]} {t.loc['balance_close', qc[-1]] / WAN:,.0f})",
-        f"其中储备金 reserve            {t.loc['reserve', 'draft'] / WAN:,.0f}",
+        f"收入合计 total revenue        {_v(t, 'revenue_total', 'draft') / WAN:,.0f}",
+        f"支出合计 total expenditure    {_v(t, 'expenditure_total', 'draft') / WAN:,.0f}",
+        f"年末滚存结余 closing balance  {_v(t, 'balance_close', 'draft') / WAN:,.0f} "
+        f"({qc[0]} {_v(t, 'balance_close', qc[0]) / WAN:,.0f} … "
+        f"{qc[-1]} {_v(t, 'balance_close', qc[-1]) / WAN:,.0f})",
+        f"其中储备金 reserve            {_v(t, 'reserve', 'draft') / WAN:,.0f}",
         f"P(年末结余 < 0) probability the {d.year} closing balance is below zero: "
         f"{p['p_balance_below_zero']:.1%}",
         f"P(年末结余 < 储备金要求) probability it is below the required reserve: "
@@ -606,12 +611,11 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
                 cell.fill = head_fill
                 cell.alignment = Alignment(wrap_text=True, horizontal="center")
         for code, zh, en, indent in ROWS:
-            vals = t.loc[code]
             money = code != "months_of_payment"
             cells: list[Any] = [("  " * indent) + zh + " / " + en, code]
             for c in ("prior_actual", "outturn", "draft", "change_pct", *qc):
-                v = vals[c]
-                if v is None or (isinstance(v, float) and not np.isfinite(v)):
+                v = _v(t, code, c)
+                if not np.isfinite(v):
                     cells.append(None)
                 elif c == "change_pct" or not money:
                     cells.append(float(v))
@@ -651,11 +655,11 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
             ws.append(["统筹单位 / Sub-unit", "代码", "上解上级支出", "上级补助收入", "净上解"])
             for cell in ws[ws.max_row]:
                 cell.font = bold
-            for code, nrow in d.net_flows.iterrows():
+            for ncode, nrow in d.net_flows.iterrows():
                 ws.append(
                     [
                         f"{nrow['name_zh']} / {nrow['name_en']}",
-                        code,
+                        str(ncode),
                         nrow["remittance_to_higher"] / WAN,
                         nrow["transfer_from_higher"] / WAN,
                         nrow["net_to_pool"] / WAN,
@@ -690,8 +694,8 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
         cell.fill = head_fill
     for _, arow in d.assumptions.iterrows():
         ws.append([str(arow[c]) for c in cols])
-    for col, w in zip("ABCDEFGH", (26, 18, 40, 30, 28, 12, 80, 50), strict=True):
-        ws.column_dimensions[col].width = w
+    for letter, w in zip("ABCDEFGH", (26, 18, 40, 30, 28, 12, 80, 50), strict=True):
+        ws.column_dimensions[letter].width = w
 
     ws = wb.create_sheet("摘要 Summary")
     for line in d.summary.splitlines():

@@ -48,9 +48,7 @@ from actuary.projection import FundFlows, InvariantError, check_fund, roll_forwa
 
 def _flows(**kw: object) -> FundFlows:
     k = np.array([[[[100.0], [50.0]], [[110.0], [55.0]]]])  # (path, year, region, class)
-    b = np.array(
-        [[[[20, 10, 5, 1], [30, 5, 0, 1]], [[22, 11, 5, 1], [33, 6, 0, 1]]]], dtype=float
-    )
+    b = np.array([[[[20, 10, 5, 1], [30, 5, 0, 1]], [[22, 11, 5, 1], [33, 6, 0, 1]]]], dtype=float)
     args: dict[str, object] = {
         "years": (2026, 2027),
         "regions": ("A", "B"),
@@ -100,8 +98,12 @@ def test_hand_checked_case() -> None:
     # prevention never above the 3 % cap of last year's contributions (人社部规〔2017〕13号)
     assert g(ds, "JL", "prevention", 2027) <= 0.03 * g(ds, "JL", "contributions", 2026)
     # internal flows net out in the consolidated province
-    for item in ("remittance_to_higher", "transfer_from_higher", "subsidy_to_lower",
-                 "remittance_from_lower"):
+    for item in (
+        "remittance_to_higher",
+        "transfer_from_higher",
+        "subsidy_to_lower",
+        "remittance_from_lower",
+    ):
         assert g(ds, "JL", item, 2026) == 0.0
     # sub-unit balances stay zero under 统收统支
     assert g(ds, "A", "balance_close", 2027) == 0.0
@@ -163,3 +165,22 @@ def test_check_detects_a_negative_flow() -> None:
     ds["fund"].loc[{"path": 0, "year": 2026, "region": "A", "item": "appraisal"}] = -1.0
     with pytest.raises(InvariantError):
         check_fund(ds)
+
+
+def test_pool_region_books_the_provincial_account() -> None:
+    # Same case with sub-unit B holding the provincial account (as 省本级 does). By hand, year 1:
+    # A remits its surplus 13.69; B does not remit to itself and books
+    #   remittance_from_lower 13.69, subsidy_to_lower 0, interest 4.0236,
+    #   revenue 25.5 + 4.0236 + 13.69 = 43.2136, expenditure 36.83,
+    #   closing 200 + 43.2136 − 36.83 = 206.3836 (= the province's closing balance).
+    ds = roll_forward(_flows(pool_region="B"))
+    g = _get
+    assert g(ds, "B", "transfer_from_higher", 2026) == 0.0
+    assert g(ds, "B", "remittance_from_lower", 2026) == pytest.approx(13.69)
+    assert g(ds, "B", "subsidy_to_lower", 2026) == 0.0
+    assert g(ds, "B", "interest", 2026) == pytest.approx(4.0236)
+    assert g(ds, "B", "revenue_total", 2026) == pytest.approx(43.2136)
+    assert g(ds, "B", "expenditure_total", 2026) == pytest.approx(36.83)
+    assert g(ds, "B", "balance_close", 2026) == pytest.approx(206.3836)
+    assert g(ds, "JL", "balance_close", 2026) == pytest.approx(206.3836)
+    assert g(ds, "JL", "remittance_from_lower", 2026) == 0.0
