@@ -19,6 +19,7 @@ import datetime as dt
 import html
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -356,10 +357,13 @@ def _pdf_block(pdf: Any, b: Block | Subheading, lang: Lang, width: float, wrap: 
         pdf.set_font("cjk", size=size)
         if b.style == "warn":
             pdf.set_fill_color(253, 236, 234)
+        text = b.text(lang)
+        if lang == "zh" and b.style != "code":
+            text = prewrap(pdf, text, width - 4)
         pdf.multi_cell(
             width,
             size * 0.55,
-            b.text(lang),
+            text,
             fill=b.style == "warn",
             wrapmode=wrap if b.style != "code" else _char_wrap(),
             new_x="LMARGIN",
@@ -371,10 +375,13 @@ def _pdf_block(pdf: Any, b: Block | Subheading, lang: Lang, width: float, wrap: 
         pdf.set_font("cjk", size=10)
         for it in b.items:
             pdf.set_x(pdf.l_margin + 3)
+            text = "• " + "".join(text_of(p, lang) for p in it)
+            if lang == "zh":
+                text = prewrap(pdf, text, width - 7)
             pdf.multi_cell(
                 width - 3,
                 5.5,
-                "• " + "".join(text_of(p, lang) for p in it),
+                text,
                 wrapmode=wrap,
                 new_x="LMARGIN",
                 new_y="NEXT",
@@ -405,6 +412,32 @@ def _pdf_block(pdf: Any, b: Block | Subheading, lang: Lang, width: float, wrap: 
         new_y="NEXT",
     )
     pdf.ln(3)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_.,%:/+\-−()（）@'\\]+ ?|\s|.", re.S)
+_NO_LINE_START = set("，。、；：！？）》」』】%,.;:!?)")
+
+
+def prewrap(pdf: Any, text: str, width: float) -> str:
+    """Break mixed Chinese / Latin text into lines that fit ``width`` (mm) at the current font.
+
+    Chinese may break between any two characters, but a run of Latin letters, digits and
+    number punctuation (``12,345.6``, ``manifest.json``) stays whole, and closing punctuation
+    never starts a line (a light form of 禁则). The lines are joined with newlines, so fpdf2
+    does no further breaking (its character mode would split numbers across lines).
+    """
+    out: list[str] = []
+    for para_ in text.split("\n"):
+        line, w = "", 0.0
+        for tok in _TOKEN.findall(para_):
+            tw = pdf.get_string_width(tok)
+            if line and w + tw > width and tok[0] not in _NO_LINE_START and not tok.isspace():
+                out.append(line.rstrip())
+                line, w = "", 0.0
+            line += tok
+            w += tw
+        out.append(line.rstrip())
+    return "\n".join(out)
 
 
 def _char_wrap() -> Any:
@@ -461,7 +494,6 @@ def _headings_style() -> Any:
 
 def numbers_in(text: str) -> list[str]:
     """Every number token in ``text`` (digits with separators), for language-parity checks."""
-    import re
 
     return re.findall(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|-?\d+(?:\.\d+)?%?", text)
 
