@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/actuary benefits actuary/examples/grade_3.toml
 	$(BIN)/actuary benefits actuary/examples/death.toml
+	$(BIN)/actuary budget models/jilin.toml --out $(OUT)/budget
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
