@@ -57,8 +57,16 @@ def _bad(kind: str) -> tuple[pd.DataFrame, str, list[int]]:
     raise AssertionError(kind)
 
 
-KINDS = ["unknown_item", "future_month", "duplicate", "missing_column", "negative", "bad_month",
-         "not_a_number", "unknown_region"]
+KINDS = [
+    "unknown_item",
+    "future_month",
+    "duplicate",
+    "missing_column",
+    "negative",
+    "bad_month",
+    "not_a_number",
+    "unknown_region",
+]
 
 
 def test_good_actuals_pass() -> None:
@@ -79,8 +87,14 @@ def test_bad_actuals_name_file_field_and_rows(kind: str) -> None:
 
 
 def test_bad_budget() -> None:
-    b = pd.DataFrame({"year": [2026, 2026], "region": ["220100", "220100"],
-                      "item": ["contributions", "contributions"], "amount": [1.0, 2.0]})
+    b = pd.DataFrame(
+        {
+            "year": [2026, 2026],
+            "region": ["220100", "220100"],
+            "item": ["contributions", "contributions"],
+            "amount": [1.0, 2.0],
+        }
+    )
     with pytest.raises(InputError, match="duplicate") as e:
         check_budget(b, file="budget.csv")
     assert e.value.rows == [1, 2]
@@ -88,20 +102,27 @@ def test_bad_budget() -> None:
 
 # --- the command ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def actuals_2026(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     ex = pd.read_csv(EXEC, dtype={"region": str})
     return ex[ex["year"] == 2026].reset_index(drop=True)
 
 
-@pytest.mark.parametrize("kind", ["unknown_item", "future_month", "duplicate", "missing_column",
-                                  "negative"])
+@pytest.mark.parametrize(
+    "kind", ["unknown_item", "future_month", "duplicate", "missing_column", "negative"]
+)
 def test_cli_bad_actuals_exit_2_and_nothing_written(
     kind: str, actuals_2026: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     df = actuals_2026.copy()
-    field = {"unknown_item": "item", "future_month": "month", "duplicate": "item",
-             "missing_column": "amount", "negative": "amount"}[kind]
+    field = {
+        "unknown_item": "item",
+        "future_month": "month",
+        "duplicate": "item",
+        "missing_column": "amount",
+        "negative": "amount",
+    }[kind]
     if kind == "unknown_item":
         df.loc[7, "item"] = "contribution"
     elif kind == "future_month":
@@ -116,8 +137,9 @@ def test_cli_bad_actuals_exit_2_and_nothing_written(
     path = tmp_path / "actuals.csv"
     df.to_csv(path, index=False)
     out = tmp_path / "out"
-    code = main(["monitor", str(RUN), "--actuals", str(path), "--through", "2026-10",
-                 "--out", str(out)])
+    code = main(
+        ["monitor", str(RUN), "--actuals", str(path), "--through", "2026-10", "--out", str(out)]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "actuals.csv" in err and f"field '{field}'" in err
@@ -128,8 +150,9 @@ def test_cli_bad_actuals_exit_2_and_nothing_written(
 
 def test_cli_bad_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    code = main(["monitor", str(RUN), "--actuals", str(EXEC), "--through", "2026-13",
-                 "--out", str(out)])
+    code = main(
+        ["monitor", str(RUN), "--actuals", str(EXEC), "--through", "2026-13", "--out", str(out)]
+    )
     assert code == 2 and "--through" in capsys.readouterr().err
     assert not out.exists()
 
@@ -138,8 +161,19 @@ def test_cli_end_to_end(actuals_2026: pd.DataFrame, tmp_path: Path) -> None:
     path = tmp_path / "actuals.csv"
     actuals_2026.to_csv(path, index=False)
     out = tmp_path / "out"
-    code = main(["monitor", str(RUN), "--actuals", str(path), "--through", "2026-10",
-                 "--out", str(out), "--no-charts"])
+    code = main(
+        [
+            "monitor",
+            str(RUN),
+            "--actuals",
+            str(path),
+            "--through",
+            "2026-10",
+            "--out",
+            str(out),
+            "--no-charts",
+        ]
+    )
     assert code == 0
     alerts = pd.read_csv(out / "alerts.csv", dtype={"region": str})
     assert {"region", "item", "month", "deviation"} <= set(alerts.columns)
@@ -154,5 +188,31 @@ def test_cli_end_to_end(actuals_2026: pd.DataFrame, tmp_path: Path) -> None:
     b = bud[(bud["year"] == 2026) & (bud["item"] == "contributions")].set_index("region")
     r = "220100"
     assert ass.loc[r, "collection_rate"] == pytest.approx(
-        want[(r, "contributions")] / b.loc[r, "amount"], rel=1e-6)
+        want[(r, "contributions")] / b.loc[r, "amount"], rel=1e-6
+    )
     assert (out / "monitor.xlsx").is_file()
+
+
+def test_cli_accepts_a_budget_draft_csv(actuals_2026: pd.DataFrame, tmp_path: Path) -> None:
+    # the layout `actuary budget` writes (budget_<year>.csv: region, item, …, draft in 万元,
+    # plus stock rows); built here from budget.csv 2026 ÷ 10,000
+    bud = pd.read_csv(ROOT / "data" / "synthetic" / "budget.csv", dtype={"region": str})
+    b = bud[bud["year"] == 2026]
+    draft = pd.DataFrame({"region": b["region"], "region_name": "", "item": b["item"],
+                          "label_zh": "", "label_en": "", "prior_actual": 0.0,
+                          "outturn": 0.0, "draft": b["amount"] / 1e4, "change_pct": 0.0})
+    stock = pd.DataFrame({"region": ["220100"], "region_name": [""], "item": ["balance_close"],
+                          "label_zh": [""], "label_en": [""], "prior_actual": [0.0],
+                          "outturn": [0.0], "draft": [123.0], "change_pct": [0.0]})
+    path = tmp_path / "budget_2026.csv"
+    pd.concat([draft, stock]).to_csv(path, index=False)
+    act = tmp_path / "actuals.csv"
+    actuals_2026.to_csv(act, index=False)
+    out = tmp_path / "out"
+    code = main(["monitor", str(RUN), "--actuals", str(act), "--through", "2026-10",
+                 "--out", str(out), "--budget", str(path), "--no-charts"])
+    assert code == 0
+    ex = pd.read_csv(out / "execution.csv", dtype={"region": str}).set_index(["region", "item"])
+    want = b.set_index(["region", "item"])["amount"]
+    got = ex["budget"].reindex(want.index)
+    pd.testing.assert_series_equal(got, want, check_names=False, rtol=1e-9)

@@ -28,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="last month executed (the monitored month-end)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--budget", type=Path, default=None,
-                        help="budget CSV (year, region, item, amount); default: the data "
+                        help="budget CSV (year, region, item, amount; yuan) or a budget draft "
+                        "CSV of 'actuary budget' (budget_<year>.csv, 万元); default: the data "
                         "folder's budget.csv")
     parser.add_argument("--assumptions", type=Path, default=None,
                         help="monitoring assumption file (default: the run's 'monitoring' "
@@ -54,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"no rows for the monitored month {year}-{month:02d}",
                          file=args.actuals, field="month")
     budget = (
-        read_budget(args.budget, regions=regions) if args.budget is not None else inputs.budget
+        read_budget(args.budget, regions=regions, year=year)
+        if args.budget is not None
+        else inputs.budget
     )
     budget_name = str(args.budget) if args.budget is not None else str(inputs.budget_file)
     if not (budget["year"] == year).any():

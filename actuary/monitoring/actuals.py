@@ -19,6 +19,7 @@ Rules checked
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -36,6 +37,7 @@ __all__ = [
     "SIGNED_ITEMS",
     "check_actuals",
     "check_budget",
+    "from_budget_draft",
     "read_actuals",
     "read_budget",
 ]
@@ -223,7 +225,40 @@ def read_actuals(
     return check_actuals(_read_csv(p), file=p, through=through, regions=regions)
 
 
-def read_budget(path: str | Path, *, regions: Iterable[str] | None = None) -> pd.DataFrame:
-    """Read and validate a budget CSV file (``budget.csv`` format)."""
+def from_budget_draft(df: pd.DataFrame, year: int, *, file: str | Path) -> pd.DataFrame:
+    """Approved-budget rows from a budget-draft CSV of :mod:`actuary.budget`.
+
+    The draft CSV (``budget_<year>.csv``) has ``region, item, …, draft`` with money in 万元 and
+    stock rows (balances, months of payment); the flow items' ``draft`` column × 10,000 becomes
+    the ``amount`` (yuan) of ``year``.
+    """
+    missing = [c for c in ("region", "item", "draft") if c not in df.columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing} of a budget draft", file=file,
+                         field=missing[0])
+    flows = df[df["item"].astype(str).isin(FLOW_ITEMS)]
+    amount = pd.to_numeric(flows["draft"], errors="coerce") * 1e4
+    return pd.DataFrame({"year": year, "region": flows["region"].astype(str),
+                         "item": flows["item"].astype(str), "amount": amount})
+
+
+def read_budget(
+    path: str | Path, *, regions: Iterable[str] | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Read and validate a budget CSV file.
+
+    Either the ``budget.csv`` format (``year, region, item, amount`` in yuan) or a budget draft
+    of :mod:`actuary.budget` (``region, item, …, draft`` in 万元, see
+    :func:`from_budget_draft`), taken as the budget of ``year`` — the year in a
+    ``budget_<year>.csv`` file name, else ``year``.
+    """
     p = Path(path)
-    return check_budget(_read_csv(p), file=p, regions=regions)
+    df = _read_csv(p)
+    if "amount" not in df.columns and "draft" in df.columns:
+        m = re.search(r"(\d{4})", p.name)
+        y = int(m.group(1)) if m else year
+        if y is None:
+            raise InputError("budget draft without a year (name it budget_<year>.csv)",
+                             file=p, field="year")
+        df = from_budget_draft(df, y, file=p)
+    return check_budget(df, file=p, regions=regions)

@@ -23,7 +23,10 @@ Seasonal credibility model (the model, ``method="credibility"``, the default)
 
     .. math::
         \mu = z\, c_{y,m} + (1 - z)\, \bar d, \qquad z = \frac{v_t}{v_t + v_p}, \qquad
-        s^2 = \frac{v_p v_t}{v_p + v_t},
+        s^2 = \frac{v_p v_t}{v_p + v_t} + 2 z (1 - z)\, \max(0, c_{pt}),
+
+    with :math:`c_{pt}` the covariance of the past pacing and trend errors (a year whose total
+    beats the trend tends also to back-load its months),
 
     :math:`\log \hat Y_y = \log Y_{y-1} + \mu`, interval :math:`\mu \pm t_{n-1} s` (Student *t*
     with :math:`n` the number of year pairs), point forecast the log-normal mean
