@@ -22,7 +22,9 @@ Monthly anomaly
     standardised with the mean :math:`\bar e_k` of each calendar month and the pooled standard
     deviation :math:`\sigma` of :math:`e_{h,k} - \bar e_k` over the past years of the series.
     A month is flagged when :math:`|e - \bar e_k| > t_{N-12}\,\sigma\sqrt{1 + 1/n}` at the alert
-    level (two-sided). A cut of 30 % in one region's contributions gives
+    level (two-sided). Series with a zero or negative past month (lumpy postings) and the
+    internal flows between levels (settlement timing) get no monthly check. A cut of 30 % in
+    one region's contributions gives
     :math:`e \approx \log 0.7 = -0.36`, flagged in its first month when :math:`\sigma` is below
     about 0.13, and again in the next months (the growth to date only slowly absorbs the cut).
 
@@ -147,8 +149,10 @@ def monthly_anomalies(panel: Panel, year: int, month: int, *, level: float) -> p
     Returns
     -------
     pandas.DataFrame
-        ``region, item, month, actual, expected, lower, upper, e, z, flag`` (yuan; ``z`` the
-        standardised anomaly; NaN where a log does not exist or history is too short).
+        ``region, item, month, actual, expected, lower, upper, e, z, checked, flag`` (yuan;
+        ``z`` the standardised anomaly; NaN where a log does not exist or history is too short;
+        ``checked`` false for series with a zero or negative past month and for the internal
+        flows between levels, which are never flagged).
     """
     x = panel.x
     h = _hist(panel, year)
