@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from actuary.errors import InputError
+    from actuary.manifest import read_manifest
+    from actuary.report.build import read_sensitivity
     from actuary.report.writer import default_sensitivity, write_report
     from actuary.spec.run import load_run
 
@@ -73,6 +75,11 @@ def run(args: argparse.Namespace) -> int:
         sens = Path(args.sensitivity) if args.sensitivity else default_sensitivity(run_spec)
         if sens is not None and not sens.is_file():
             raise InputError("file not found", file=sens, field="--sensitivity")
+    # check the small inputs before the expensive part
+    if sens is not None:
+        read_sensitivity(sens, run_spec)
+    if args.previous is not None:
+        read_manifest(args.previous)
     out = write_report(
         run_spec,
         args.out,
