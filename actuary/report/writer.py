@@ -27,6 +27,14 @@ def default_sensitivity(run: Any) -> Path | None:
     return p if p.is_file() else None
 
 
+def previous_files(previous: Path) -> list[Path]:
+    """The previous report's manifest and the ``results.json`` beside it (inputs of the
+    analysis of change)."""
+    m = previous / "manifest.json" if previous.is_dir() else previous
+    res = m.parent / "results.json"
+    return [m, res] if res.is_file() else [m]
+
+
 def input_table(run: Any, extra: dict[str, list[Path]]) -> pd.DataFrame:
     """Every input file of the report with its SHA-256 (for the appendix)."""
     groups = run_inputs(run)
@@ -58,7 +66,7 @@ def report_values(
         extra["sensitivity"] = [Path(sensitivity)]
     if previous is not None:
         prev = Path(previous)
-        extra["previous"] = [prev / "manifest.json" if prev.is_dir() else prev]
+        extra["previous"] = previous_files(prev)
     versions = {
         # the git commit and the working-tree state are recorded in manifest.json only: they
         # identify the code but must not make two reports with identical numbers differ
@@ -117,7 +125,7 @@ def write_values(
         extra["sensitivity"] = [Path(sensitivity)]
     if previous is not None:
         p = Path(previous)
-        extra["previous"] = [p / "manifest.json" if p.is_dir() else p]
+        extra["previous"] = previous_files(p)
     with staged_output(out_dir) as stage:
         (stage / "report.html").write_text(render_html(doc, lang), encoding="utf-8")
         (stage / "report.pdf").write_bytes(render_pdf(doc, lang))
