@@ -163,3 +163,60 @@ def tiny_economy(
             "industry_class": list(dims.INDUSTRY_CLASSES),
         },
     )
+
+
+def tiny_death_data() -> dict[str, Any]:
+    """Second tiny portfolio: one death a year per 1,000 workers, one dependant (a spouse).
+
+    Each death is paid 丧葬补助金 6 × A and 一次性工亡补助金 20 × D(previous year) in the accident
+    year; the spouse's pension (40 % of 本人工资 = 4,000 a month) starts the next year. The stock
+    holds one widow born 1975 (accident year 2022) drawing 3,000 a month. Worked by hand in
+    ``models/notes/claims.md`` §8.6.
+    """
+    data = tiny_data()
+    claims, payments = [], []
+    for ay in YEARS:
+        cid = f"D{ay}"
+        claims.append(
+            {
+                "claim_id": cid,
+                "accident_date": f"{ay}-03-01",
+                "recognition_date": f"{ay}-04-01",
+                "region": REGION,
+                "industry_class": 1,
+                "outcome": "death",
+                "sex": "M",
+                "birth_date": "1980-01-01",
+                "monthly_wage": 10000.0,
+                "nursing": 0,
+                "leaves_employment": "false",
+                "n_dependants": 1,
+                "event_id": "",
+            }
+        )
+        payments.append((cid, ay, "funeral_grant", 60000.0))
+        payments.append((cid, ay, "death_lump_sum", 1000000.0))
+        for cy in range(ay + 1, 2026):
+            payments.append((cid, cy, "survivor_pension", 48000.0))
+    data["claims"] = pd.DataFrame(claims)
+    data["payments"] = pd.DataFrame(
+        payments, columns=["claim_id", "calendar_year", "benefit_item", "amount"]
+    )
+    data["beneficiaries"] = pd.DataFrame(
+        [
+            {
+                "person_id": "S1",
+                "claim_id": "OLD2",
+                "region": REGION,
+                "benefit_type": "survivor_pension",
+                "grade": 0,
+                "sex": "F",
+                "birth_date": "1975-05-01",
+                "monthly_amount": 3000.0,
+                "nursing": 0,
+                "relation": "spouse",
+                "accident_year": 2022,
+            }
+        ]
+    )
+    return data

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _claims_tiny import flat_table, tiny_data, tiny_economy, tiny_spec
+from _claims_tiny import flat_table, tiny_data, tiny_death_data, tiny_economy, tiny_spec
 
 from actuary.claims import ClaimsModel
 
@@ -103,3 +103,48 @@ def test_no_new_claims_leaves_only_the_run_off(tmp_path: Path) -> None:
     nurse = _paid(ds, "nursing_care")
     assert np.all(np.diff(ds["beneficiaries"].sum(["benefit_type"]).values.ravel()) < 0)
     assert nurse[0] == pytest.approx(59700.0, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def golden_death(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    table = flat_table(Path(tmp_path_factory.mktemp("mort")) / "flat.csv")
+    res = ClaimsModel(tiny_spec(table)).fit(tiny_death_data())
+    return res, res.simulate(tiny_economy(), np.random.default_rng(0))
+
+
+def test_death_lump_sums(golden_death) -> None:  # type: ignore[no-untyped-def]
+    # §8.6: one death a year; 丧葬补助金 = 6 × A_y with A = 10,000 / 10,500 / 11,025 (条例 art.
+    # 39(1)); 一次性工亡补助金 = 20 × D(y-1)
+    # (art. 39(3)) with D = 50,000 (2025, history), 52,000 (2026), 54,000 (2027)
+    _, ds = golden_death
+    assert ds["claim_count"].sel(outcome="death").values.ravel() == pytest.approx([1, 1, 1])
+    assert _paid(ds, "funeral_grant") == pytest.approx([60000, 63000, 66150], rel=1e-9)
+    assert _paid(ds, "death_lump_sum") == pytest.approx(
+        [20 * 50000, 20 * 52000, 20 * 54000], rel=1e-9
+    )
+
+
+def test_survivor_pensions_of_stock_and_entrants(golden_death) -> None:  # type: ignore[no-untyped-def]
+    # §8.6: entrants = spouses of the previous year's deaths (lag 1 from the payments), 0.4 × W
+    # = 4,000 (A = 10,000) or 4,200 (A = 10,500), half a year in the entry year; flat increment
+    # 0.015 × the group's average (3,000): +45 in 2027, +45.675 in 2028; q = 0.01
+    _, ds = golden_death
+    stock = [
+        12 * 3000 * 0.995,
+        12 * 3045 * 0.99 * 0.995,
+        12 * 3090.675 * 0.99**2 * 0.995,
+    ]
+    first = 0.5 * (1 - 0.0025)  # person-years of an entrant in its entry year
+    second = 0.995 * 0.995
+    third = 0.995 * 0.99 * 0.995
+    entrants = [
+        12 * 4000 * first,
+        12 * (4045 * second + 4000 * first),
+        12 * (4090.675 * third + 4045.675 * second + 4200 * first),
+    ]
+    expected = [a + b for a, b in zip(stock, entrants, strict=True)]
+    assert _paid(ds, "survivor_pension") == pytest.approx(expected, rel=1e-9)
+    ben = ds["beneficiaries"].sel(benefit_type="survivor_pension").isel(path=0, region=0).values
+    stock_n = [0.99, 0.99**2, 0.99**3]
+    ent_n = [0.995, 0.995 * 0.99 + 0.995, 0.995 * 0.99**2 + 0.995 * 0.99 + 0.995]
+    assert ben == pytest.approx([a + b for a, b in zip(stock_n, ent_n, strict=True)], rel=1e-9)
