@@ -95,3 +95,17 @@ def test_streams_make_results_reproducible(fitted) -> None:  # type: ignore[no-u
     c = fitted.simulate(eco, block_generators(7, 1))
     assert a.equals(b)
     assert not a["claim_count"].equals(c["claim_count"])
+
+
+def test_major_accident_assumptions_reach_the_simulation(fitted) -> None:  # type: ignore[no-untyped-def]
+    # the tiny history has no event; fixing rate 0.5/yr and Pareto index 1.2 (model file keys
+    # major.rate, major.tail_index) gives 0.5 × E[S] victims a year, E[S] summed by hand
+    spec = dataclasses.replace(fitted.spec, major_rate=0.5, major_tail_index=1.2)
+    res = dataclasses.replace(fitted, spec=spec)
+    ds = res.simulate(tiny_economy(workers=1000.0, n_paths=N_PATHS), np.random.default_rng(9))
+    s = np.arange(1, spec.major_max_victims + 1)
+    s0 = spec.major_threshold
+    es = float(np.where(s <= s0, 1.0, (s / s0) ** -1.2).sum())
+    v = ds["major_accident_victims"].values
+    assert v.mean() == pytest.approx(0.5 * es, rel=0.1)
+    assert float(ds["major_accident_cost"].sum()) > 0.0

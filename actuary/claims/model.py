@@ -37,7 +37,7 @@ With ``volatility = false`` every random draw is replaced by its mean (golden te
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -255,8 +255,6 @@ class ClaimsResults:
         change the fit itself (:data:`FIT_KEYS`) raise an :class:`InputError` — put them in
         the scenario's own claims assumption file so the model is refitted.
         """
-        from dataclasses import replace
-
         if self.spec.assumptions is None:
             raise InputError("this claims model was not built from an assumption file")
         overrides = list(overrides)
@@ -1027,6 +1025,8 @@ def _simulate(
     tot_w = workers.sum(axis=(2, 3))
     ratio = tot_w / res.hist_workers if res.hist_workers > 0 else np.ones_like(tot_w)
     maj = res.major
+    if spec.major_tail_index is not None:
+        maj = replace(maj, tail_index=spec.major_tail_index)
     nu = maj.rate if spec.major_rate is None else spec.major_rate
     if vol:
         M = simulate_major(maj, ratio, res.major_region_prob, g_major, rate=nu)

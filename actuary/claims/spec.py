@@ -55,6 +55,7 @@ KEYS: dict[str, str] = {
     "major.threshold": "victims",
     "major.max_victims": "victims",
     "major.rate": "events/year",
+    "major.tail_index": "-",
 }
 
 
@@ -104,6 +105,7 @@ class ClaimsSpec:
     major_threshold: int = 3
     major_max_victims: int = 300
     major_rate: float | None = None  # None: fitted
+    major_tail_index: float | None = None  # None: fitted
     assumptions: AssumptionFile | None = None
 
     @classmethod
@@ -190,6 +192,7 @@ class ClaimsSpec:
             major_threshold=int(num("major.threshold", 1)),
             major_max_victims=int(num("major.max_victims", 1)),
             major_rate=fitted_or_num("major.rate"),
+            major_tail_index=fitted_or_num("major.tail_index"),
             assumptions=f,
         )
 
