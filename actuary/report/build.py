@@ -156,7 +156,8 @@ def data_section(run: Any, data: Any) -> dict[str, Any]:
         hist = annual[["revenue_total", "expenditure_total"]].copy()
         if balance is not None:
             b = balance.set_index("year")
-            hist = hist.join(b[["balance_close"]], how="outer")
+            keep = [c for c in ("balance_close", "months_of_payment") if c in b.columns]
+            hist = hist.join(b[keep], how="outer")
             # roll-forward of the published balances with the execution totals
             common = [t for t in annual.index if t in b.index and t - 1 in b.index]
             if common:
