@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/actuary benefits actuary/examples/grade_3.toml
 	$(BIN)/actuary benefits actuary/examples/death.toml
 	$(BIN)/actuary budget models/jilin.toml --out $(OUT)/budget
+	$(BIN)/actuary report models/jilin.toml --out $(OUT)/report
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
