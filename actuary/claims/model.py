@@ -547,7 +547,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     prof["n_spouse"] = np.minimum(prof["n_dep"], 1)
     prof["n_other"] = prof["n_dep"] - prof["n_spouse"]
     prof["code"] = prof["outcome"].map({o: i for i, o in enumerate(OUTCOMES)}).astype(int)
-    profile_base = prof.drop(columns=["rank", "n_in"])
+    profile_base = _complete_profile(prof.drop(columns=["rank", "n_in"]))
     profile = _split_profile(profile_base, spec.female_worker_share)
     # --- outstanding of history accident years ----------------------------------------
     ec_hist = _frame(data, "economy").set_index("year").sort_index()
@@ -814,6 +814,34 @@ def _validate(claims: pd.DataFrame, payments: pd.DataFrame, benef: pd.DataFrame)
                 field="monthly_amount",
                 rows=rows(bad),
             )
+
+
+def _complete_profile(prof: pd.DataFrame) -> pd.DataFrame:
+    """Add a representative claimant for outcomes absent from the history's profile (a small
+    portfolio without deaths still prices a major accident's deaths): the profile's median wage
+    ratio and age, a man, no nursing, no separation, no dependants."""
+    have = set(prof["code"].astype(int)) if len(prof) else set()
+    missing = [o for o in range(1, N_OUT) if o not in have]
+    if not missing:
+        return prof
+    ratio = float(prof["ratio"].median()) if len(prof) else 1.0
+    age = float(prof["age"].median()) if len(prof) else 40.0
+    rows = pd.DataFrame(
+        {
+            "outcome": [OUTCOMES[o] for o in missing],
+            "code": missing,
+            "ratio": ratio,
+            "age": age,
+            "sex_code": 0,
+            "nursing": "none",
+            "nursing_code": 0,
+            "leaves": False,
+            "n_dep": 0,
+            "n_spouse": 0,
+            "n_other": 0,
+        }
+    )
+    return pd.concat([prof, rows], ignore_index=True)
 
 
 def _split_profile(prof: pd.DataFrame, female_worker_share: float) -> pd.DataFrame:
