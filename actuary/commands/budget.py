@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """Draft the budget and write the workbook, CSV, summary and ``paths.nc``."""
     from actuary.budget import draft_budget, write_budget
     from actuary.io import staged_output
+    from actuary.manifest import write_manifest
     from actuary.projection import write_paths
 
     proj, data = project_from_args(args, ["baseline"])
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     with staged_output(args.out) as tmp:
         write_budget(draft, tmp)
         write_paths(proj.data, tmp / "paths.nc")
+        write_manifest(tmp, argv=getattr(args, "argv", []), run=proj.run)
     print(draft.summary, end="")
     print(f"wrote {args.out}/budget_{draft.year}.xlsx", file=sys.stderr)
     return 0
