@@ -2,22 +2,32 @@
 
 - :func:`expected_outturn` — expected year-end outturn per item × region with an interval (the
   budget draft's "current-year expected outturn" column).
-- :mod:`actuary.monitoring.outturn` — the seasonal regression model, the pacing baseline and the
-  backtest; :mod:`actuary.monitoring.actuals` — reading and checking actuals and budgets.
+- :func:`monitor` → :class:`MonitorResult` — execution against the budget and the seasonal
+  pacing, year-end forecasts, ranked alerts, prefecture assessment; ``.write(dir)`` for the
+  CSV files, the Excel workbook and the charts (``actuary monitor`` runs it).
+- :mod:`actuary.monitoring.outturn` — the seasonal credibility model, the regression
+  alternative, the pacing baseline and the backtest; :mod:`actuary.monitoring.actuals` —
+  reading and checking actuals and budgets.
+
+Method and backtest: ``models/notes/monitoring.md``.
 """
 
 from __future__ import annotations
 
 from actuary.monitoring.actuals import check_actuals, check_budget, read_actuals, read_budget
+from actuary.monitoring.monitor import MonitorResult, MonitorSettings, monitor
 from actuary.monitoring.outturn import backtest, expected_outturn, forecast_outturn, make_panel
 
 __all__ = [
+    "MonitorResult",
+    "MonitorSettings",
     "backtest",
     "check_actuals",
     "check_budget",
     "expected_outturn",
     "forecast_outturn",
     "make_panel",
+    "monitor",
     "read_actuals",
     "read_budget",
 ]
