@@ -324,6 +324,15 @@ class ClaimsResults:
         if len(self.stock_table):
             st = self.stock_table.groupby("benefit_type")["persons"].sum()
             lines.append("  stock: " + ", ".join(f"{k} {int(v)}" for k, v in st.items()))
+            t = self.stock_table
+            amt = (t["amount"] * t["persons"]).groupby(t["benefit_type"]).sum() / st
+            if "pension_topup" in amt and "disability_allowance" in amt:
+                lines.append(
+                    "  stock diagnostic: average top-up / average allowance = "
+                    f"{amt['pension_topup'] / amt['disability_allowance']:.3f} "
+                    f"(model: topup_share {self.spec.topup_share:.2f} of the allowance for a "
+                    f"share {self.spec.topup_prevalence:.2f} of retirees)"
+                )
         return "\n".join(lines)
 
     # ---------------------------------------------------------------------------------
