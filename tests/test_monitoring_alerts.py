@@ -30,8 +30,12 @@ def _data(cut: bool, through: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     series = [(r, i) for r in REGIONS for i in ITEMS]
     ex, tot = simulate(rng, series, range(2015, 2027), through=(2026, through), month_sd=0.05)
     if cut:
-        hit = (ex["region"] == CUT_REGION) & (ex["item"] == "contributions") & (
-            ex["year"] == 2026) & (ex["month"] >= CUT_FROM)
+        hit = (
+            (ex["region"] == CUT_REGION)
+            & (ex["item"] == "contributions")
+            & (ex["year"] == 2026)
+            & (ex["month"] >= CUT_FROM)
+        )
         ex.loc[hit, "amount"] *= 0.7
     b = tot[tot["year"] == 2026].rename(columns={"total": "amount"})
     return ex, check_budget(b[["year", "region", "item", "amount"]])
@@ -60,8 +64,7 @@ def test_planted_cut_is_flagged_from_its_first_month(through: int) -> None:
     assert "2026-04" in first["cause_months"]
     # among the prefectures, the cut region's contributions are the largest alert
     regional = alerts[alerts["region"] != dims.PROVINCE]
-    assert (regional.iloc[0]["region"], regional.iloc[0]["item"]) == (CUT_REGION,
-                                                                      "contributions")
+    assert (regional.iloc[0]["region"], regional.iloc[0]["item"]) == (CUT_REGION, "contributions")
 
 
 def test_by_june_the_year_end_shortfall_is_flagged_against_the_budget() -> None:
@@ -71,6 +74,12 @@ def test_by_june_the_year_end_shortfall_is_flagged_against_the_budget() -> None:
     # 30 % of April-December's share of the year is lost: about 30 % × 76/100 of the budget
     assert out.iloc[0]["deviation_pct"] == pytest.approx(-0.3 * 76 / 100, abs=0.06)
     assert "2026-04" in out.iloc[0]["cause_months"]
+    # the province total's shortfall is traced back to the region
+    alerts = _run(cut=True, through=6)
+    prov = alerts[(alerts["region"] == dims.PROVINCE) & (alerts["item"] == "contributions")
+                  & (alerts["kind"] == "outturn")]
+    assert len(prov) == 1 and prov.iloc[0]["driver_region"] == CUT_REGION
+    assert "四平市" in prov.iloc[0]["cause"]
 
 
 def test_without_the_cut_there_is_no_alert_for_that_series() -> None:

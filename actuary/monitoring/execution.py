@@ -33,7 +33,8 @@ Alerts (``alerts.csv``), ranked by the size of the deviation in yuan
     month outside the pacing band; ``outturn``: the budget outside the year-end forecast
     interval (over- or under-execution expected). Each alert names the months that point to its
     cause: the months of the year whose anomaly has the sign of the deviation and
-    :math:`|z| \ge 1`.
+    :math:`|z| \ge 1`; a province (``JL``) alert also names the region whose own deviation of
+    the same kind and sign is largest (``driver_region``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ __all__ = [
 
 ALERT_COLUMNS: Final = (
     "rank", "region", "item", "month", "kind", "value", "reference", "lower", "upper",
-    "deviation", "deviation_pct", "z", "cause_months", "region_name", "item_name", "cause",
+    "deviation", "deviation_pct", "z", "cause_months", "driver_region", "region_name",
+    "item_name", "cause",
 )
 
 _KIND_ZH: Final = {"month": "当月执行异常", "pace": "累计执行偏离进度区间",
@@ -360,12 +362,29 @@ def alerts(
         return pd.DataFrame(columns=list(ALERT_COLUMNS))
     out = pd.DataFrame(recs)
     out["cause_months"] = [_ranges(ms, year) for ms in out.pop("months")]
+    out["driver_region"] = [_driver(table, r) for r in out.itertuples(index=False)]
     out["region_name"] = out["region"].map(region_name)
     out["item_name"] = out["item"].map(item_name)
     out["cause"] = [_cause_text(r) for r in out.itertuples(index=False)]
     out = out.reindex(out["deviation"].abs().sort_values(ascending=False).index)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.loc[:, list(ALERT_COLUMNS)].reset_index(drop=True)
+
+
+def _driver(table: pd.DataFrame, r: Any) -> str:
+    """For a province (``JL``) alert of kind pace/outturn: the region whose own deviation of the
+    same kind, item and sign is largest (where the province's deviation comes from)."""
+    if r.region != dims.PROVINCE or r.kind == "month":
+        return ""
+    sub = table[(table["item"] == r.item) & (table["region"] != dims.PROVINCE)]
+    if r.kind == "outturn":
+        dev = sub["forecast"] - sub["budget"]
+    else:
+        dev = sub["cumulative"] - sub["budget"] * sub["expected_rate"]
+    dev = dev[np.sign(dev) == np.sign(r.deviation)].dropna()
+    if dev.empty:
+        return ""
+    return str(sub.loc[dev.abs().idxmax(), "region"])
 
 
 def _cause_text(r: Any) -> str:
@@ -382,4 +401,6 @@ def _cause_text(r: Any) -> str:
     )
     if months:
         text += f"；异常月份 {months}"
+    if r.driver_region:
+        text += f"；主要来自 {region_name(str(r.driver_region))}"
     return text

@@ -237,7 +237,7 @@ _ALERT_LABELS_ZH: Final = {
     "item_name": "项目", "month": "月份", "kind": "预警类型", "value": "实际/预计（万元）",
     "reference": "参照值（万元）", "lower": "区间下限（万元）", "upper": "区间上限（万元）",
     "deviation": "偏离（万元）", "deviation_pct": "偏离比例", "z": "标准化偏离",
-    "cause_months": "异常月份", "cause": "原因提示",
+    "cause_months": "异常月份", "driver_region": "主要来源地区", "cause": "原因提示",
 }
 _MONTHLY_LABELS_ZH: Final = {
     "region": "地区代码", "item": "项目代码", "month": "月", "actual": "当月执行（万元）",
