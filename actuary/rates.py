@@ -767,31 +767,42 @@ def solve_rates(
             g_bal[:, :, g, i] = (f_ref.balance_close - f.balance_close) / _DELTA
             g_exp[:, :, g, i] = (f_ref.expenditure - f.expenditure) / _DELTA
             g_res[:, :, g, i] = (f_ref.reserve_required - f.reserve_required) / _DELTA
-    aff = _Affine(
+    aff = _Affine(  # restricted to the horizon years (the only ones the targets read)
         ref_x=ref,
-        bal=f_ref.balance_close,
-        exp=f_ref.expenditure,
-        res=f_ref.reserve_required,
+        bal=f_ref.balance_close[:, hz],
+        exp=f_ref.expenditure[:, hz],
+        res=f_ref.reserve_required[:, hz],
         bal_open0=f_ref.balance_open[:, s0],
-        g_bal=g_bal,
-        g_exp=g_exp,
-        g_res=g_res,
+        g_bal=g_bal[:, hz],
+        g_exp=g_exp[:, hz],
+        g_res=g_res[:, hz],
+    )
+    # expected values: the affine map commutes with the mean over paths
+    aff_mean = _Affine(
+        ref_x=ref,
+        bal=aff.bal.mean(axis=0, keepdims=True),
+        exp=aff.exp.mean(axis=0, keepdims=True),
+        res=aff.res.mean(axis=0, keepdims=True),
+        bal_open0=aff.bal_open0.mean(keepdims=True),
+        g_bal=aff.g_bal.mean(axis=0, keepdims=True),
+        g_exp=aff.g_exp.mean(axis=0, keepdims=True),
+        g_res=aff.g_res.mean(axis=0, keepdims=True),
     )
     # linearity check at the middle of the band
     mid = 0.5 * (ref + float(min(lat[0] for lat in groups.lattices)))
     x_mid = np.full((1, n_g, n_s), mid)
     f_mid = fast(sched_of(x_mid[0]))
     b_mid = aff.evaluate(x_mid)[0][0]
-    scale = np.maximum(np.abs(f_mid.expenditure), 1.0)
-    lin_err = float(np.max(np.abs(b_mid - f_mid.balance_close)[:, hz] / scale[:, hz]))
+    scale = np.maximum(np.abs(f_mid.expenditure[:, hz]), 1.0)
+    lin_err = float(np.max(np.abs(b_mid - f_mid.balance_close[:, hz]) / scale))
 
-    def margins(x: FloatArray) -> tuple[FloatArray, FloatArray | None]:
-        bal, exp, res = aff.evaluate(x)
-        bal, exp, res = bal[..., hz], exp[..., hz], res[..., hz]
+    def margins(x: FloatArray) -> tuple[FloatArray, FloatArray | None, FloatArray]:
         if s.kind == "break_even":
-            lo = (bal[..., -1] - aff.bal_open0[None]).mean(axis=-1)[..., None, None]
-            return lo, None
-        return _constraints(bal, exp, res, s, aff.bal_open0[None])
+            bal, exp, _ = aff_mean.evaluate(x)
+            lo = bal[..., -1:] - aff_mean.bal_open0[None, :, None]
+            return lo, None, exp
+        bal, exp, res = aff.evaluate(x)
+        return (*_constraints(bal, exp, res, s, aff.bal_open0[None]), exp)
 
     # 2–3. continuous solution: closed form per path between kinks, then a quantile
     lo_dom = float(min(lat[0] for lat in groups.lattices))
@@ -807,7 +818,7 @@ def solve_rates(
                 }
     knots = np.array(sorted(k for k in kinks if lo_dom - 1e-12 <= k <= hi_dom + 1e-12))
     xk = _level_schedule(knots, groups, n_s, s.max_change_per_year, snap=False)
-    lower_k, upper_k = margins(xk)  # (knot, path, year)
+    lower_k, upper_k, _ = margins(xk)  # (knot, path, year)
     x_lo = _first_crossing(knots, lower_k, True)  # (path, year)
     if s.kind == "break_even":
         level_c = float(x_lo[0, 0])
@@ -825,12 +836,12 @@ def solve_rates(
     # 4. lattice: smallest allowed level whose affine probability meets the target
     grid = np.array(sorted({float(v) for lat in groups.lattices for v in lat}))
     xg = _level_schedule(grid, groups, n_s, s.max_change_per_year, snap=True)
-    lo_g, up_g = margins(xg)
+    lo_g, up_g, exp_g = margins(xg)
     if s.kind == "break_even":
         p_aff = (lo_g[:, 0, 0] >= -1e-9 * np.abs(aff.bal_open0).mean()).astype(float)
         meets_aff = p_aff >= 1.0
     else:
-        p_aff, _ = _probability(lo_g, up_g, s, aff.evaluate(xg)[1][..., hz])
+        p_aff, _ = _probability(lo_g, up_g, s, exp_g)
         meets_aff = p_aff >= s.alpha
     order = np.flatnonzero(meets_aff)
     pick = int(order[0]) if len(order) else len(grid) - 1
