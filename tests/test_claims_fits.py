@@ -91,3 +91,59 @@ def test_incidence_recovers_a_known_trend() -> None:
     assert (
         fit.comparison.loc["poisson", "aic"] <= fit.comparison.loc["negative_binomial", "aic"] + 2.5
     )
+
+
+def test_profile_pricing_scales_with_the_area_wage() -> None:
+    # The model prices the claimant profile once per year at a reference wage and scales by each
+    # path's A (and D): check against pricing the same claimants directly at A = 8,765.4 and
+    # D = 61,234 with actuary.benefits.price_benefits (the calculator's own code).
+    from actuary.benefits import price_benefits
+    from actuary.claims.model import profile_multipliers
+    from actuary.params import load_parameters
+
+    rng = np.random.default_rng(1)
+    n = 300
+    codes = rng.integers(1, 12, n)
+    prof = pd.DataFrame(
+        {
+            "outcome": [OUTCOMES[c] for c in codes],
+            "code": codes,
+            "ratio": rng.uniform(0.3, 4.0, n),
+            "age": rng.uniform(20, 62, n),
+            "group": rng.choice(["male", "female_worker", "female_staff"], n),
+            "nursing": rng.choice(["none", "full", "most", "partial"], n),
+            "nursing_code": 0,
+            "leaves": rng.random(n) < 0.5,
+            "n_spouse": rng.integers(0, 2, n),
+            "n_other": rng.integers(0, 3, n),
+            "n_dep": 0,
+            "weight": 1.0,
+        }
+    )
+    prof["n_dep"] = prof["n_spouse"] + prof["n_other"]
+    params = load_parameters()
+    m = profile_multipliers(prof, params, 2027)
+    a, d = 8765.4, 61234.0
+    when = np.datetime64("2027-07-01", "D")
+    birth = when - (prof["age"].to_numpy() * 365.25).astype("int64").astype("timedelta64[D]")
+    pb = price_benefits(
+        prof["outcome"].to_numpy(),
+        prof["ratio"].to_numpy() * a,
+        a,
+        when,
+        birth_date=birth,
+        retirement_group=prof["group"].to_numpy(),
+        nursing=prof["nursing"].to_numpy(),
+        leaves_employment=prof["leaves"].to_numpy(),
+        n_spouse=prof["n_spouse"].to_numpy(),
+        n_other=prof["n_other"].to_numpy(),
+        national_income_prev_year=d,
+        parameters=params,
+    ).fund_paid()
+    for item in ("disability_lump_sum", "medical_lump_sum", "funeral_grant"):
+        direct = pd.Series(pb[item]).groupby(codes).mean()
+        assert (m[item][direct.index] * a) == pytest.approx(direct.to_numpy(), rel=1e-9), item
+    direct = pd.Series(pb["death_lump_sum"]).groupby(codes).mean()
+    assert m["death_lump_sum_D"][direct.index] * d == pytest.approx(direct.to_numpy(), rel=1e-9)
+    direct = pd.Series(pb["survivor_pension"]).groupby(codes).mean()
+    assert m["survivor_amount"][direct.index] * a == pytest.approx(direct.to_numpy(), rel=1e-9)
