@@ -49,27 +49,28 @@ _ASSESSED: Final = {
     "appraisal": "appraisal",
 }
 
-#: Chinese column labels of the assessment table (Excel and charts).
+#: Chinese column labels of the assessment table in the workbook (money there in 万元; the CSV
+#: keeps the English names and yuan).
 ASSESSMENT_LABELS_ZH: Final[dict[str, str]] = {
     "region": "地区代码",
     "region_name": "地区",
-    "collection_budget": "征缴预算（元）",
-    "collection_actual": "累计征缴（元）",
+    "collection_budget": "征缴预算（万元）",
+    "collection_actual": "累计征缴（万元）",
     "collection_rate": "征缴预算完成率",
     "collection_expected_rate": "按进度应完成率",
     "collection_forecast_rate": "预计全年完成率",
-    "remittance_budget": "上解预算（元）",
-    "remittance_actual": "累计上解（元）",
+    "remittance_budget": "上解预算（万元）",
+    "remittance_actual": "累计上解（万元）",
     "remittance_rate": "上解完成率",
     "remittance_expected_rate": "上解按进度应完成率",
     "remittance_forecast_rate": "上解预计全年完成率",
-    "prevention_budget": "工伤预防费预算（元）",
-    "prevention_actual": "工伤预防费累计支出（元）",
+    "prevention_budget": "工伤预防费预算（万元）",
+    "prevention_actual": "工伤预防费累计支出（万元）",
     "prevention_rate": "工伤预防费执行率",
     "prevention_expected_rate": "工伤预防费按进度应执行率",
     "prevention_forecast_rate": "工伤预防费预计全年执行率",
-    "appraisal_budget": "劳动能力鉴定支出预算（元）",
-    "appraisal_actual": "劳动能力鉴定累计支出（元）",
+    "appraisal_budget": "劳动能力鉴定支出预算（万元）",
+    "appraisal_actual": "劳动能力鉴定累计支出（万元）",
     "appraisal_rate": "劳动能力鉴定支出执行率",
     "appraisal_expected_rate": "鉴定支出按进度应执行率",
     "appraisal_forecast_rate": "鉴定支出预计全年执行率",

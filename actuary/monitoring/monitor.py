@@ -242,7 +242,7 @@ _ALERT_LABELS_ZH: Final = {
 _MONTHLY_LABELS_ZH: Final = {
     "region": "地区代码", "item": "项目代码", "month": "月", "actual": "当月执行（万元）",
     "expected": "当月预期（万元）", "lower": "区间下限（万元）", "upper": "区间上限（万元）",
-    "e": "对数偏离", "z": "标准化偏离", "flag": "异常",
+    "e": "对数偏离", "z": "标准化偏离", "checked": "已做月度检验", "flag": "异常",
 }
 _MONEY_EXEC: Final = ("budget", "cumulative", "pace_lower", "pace_upper", "forecast",
                       "forecast_lower", "forecast_upper", "forecast_deviation")
