@@ -10,8 +10,7 @@ prior_actual        base year (e.g. 2025) actual: ``execution_monthly.csv`` summ
                     the province's balance from ``fund_balance.csv``
 outturn             current year (e.g. 2026) expected outturn: ``actuary.monitoring.
                     expected_outturn`` (seasonal model on the months executed so far); the
-                    fallback, when that module is absent, is the actuals to date plus the
-                    projection's mean for the remaining months (historical monthly pacing)
+                    sub-units' internal flows are then re-derived from their own items
 draft               budget year (e.g. 2027) draft: the **mean** over simulated paths (the mean is
                     additive, so the draft's totals add up); months of payment = draft closing
                     balance ÷ (draft expenditure ÷ 12)
@@ -198,11 +197,7 @@ def _balance_rows(s: pd.Series, opening: float, reserve_ratio: float, province: 
 
 
 def _outturn(
-    ex: pd.DataFrame,
-    proj: Projection,
-    scenario: str,
-    current: int,
-    prior: dict[str, pd.Series],
+    ex: pd.DataFrame, current: int, prior: dict[str, pd.Series]
 ) -> tuple[dict[str, pd.Series], str]:
     """Expected outturn of the current year by region (yuan) and a sentence saying how.
 
@@ -212,55 +207,26 @@ def _outturn(
     flow_codes = list(dims.REVENUE_CODES) + list(dims.EXPENDITURE_CODES)
     months_done = sorted(ex.loc[ex["year"] == current, "month"].unique().tolist())
     through = int(months_done[-1]) if months_done else 0
-    try:
-        from actuary.monitoring import expected_outturn
-    except ImportError:
-        expected_outturn = None  # type: ignore[assignment]
-    if expected_outturn is not None:
-        eo = expected_outturn(ex, current, through if through else None)
-        out: dict[str, pd.Series] = {}
-        eo = eo.assign(region=eo["region"].astype(str))
-        done = _actual_by_region(ex, current)
-        for r in dims.REGION_CODES:
-            s = eo[eo["region"] == r].set_index("item")["expected"]
-            s = s.reindex(flow_codes, fill_value=0.0).astype(float)
-            dormant = (prior[r].reindex(flow_codes) == 0) & (done[r].reindex(flow_codes) == 0)
-            s[dormant] = 0.0
-            out[r] = _totals(s)
-        jl = sum((out[r][flow_codes] for r in dims.REGION_CODES), pd.Series(0.0, flow_codes))
-        for code in dims.INTERNAL_FLOW_CODES:
-            jl[code] = 0.0
-        out[dims.PROVINCE] = _totals(jl)
-        how = (
-            f"{current} 年预计执行数：actuary.monitoring.expected_outturn（季节回归模型，"
-            f"执行至 {through} 月）/ expected outturn from actuary.monitoring (seasonal "
-            f"model on actuals through month {through})"
-        )
-        return out, how
-    # fallback: actuals to date + projection mean × historical share of the remaining months
-    todo = [m for m in range(1, 13) if m not in months_done]
-    hist = ex[(ex["year"] < current) & (ex["year"] >= current - 3)]
-    tot = hist.groupby(["region", "item"])["amount"].sum()
-    rest = hist[hist["month"].isin(todo)].groupby(["region", "item"])["amount"].sum()
-    share = (rest / tot).fillna(len(todo) / 12.0)
-    done = _actual_by_region(ex, current, months_done)
-    fund = proj.data["fund"].sel({dims.SCENARIO: scenario, dims.YEAR: current})
-    mean = fund.mean(dims.PATH)
-    out = {}
-    for r in (*dims.REGION_CODES, dims.PROVINCE):
-        s = done[r].copy()
-        for code in flow_codes:
-            sh = (
-                float(share.get((r, code), len(todo) / 12.0))
-                if r != dims.PROVINCE
-                else (len(todo) / 12.0)
-            )
-            s[code] += sh * float(mean.sel({dims.REGION: r, dims.ITEM: code}))
-        out[r] = _totals(s[flow_codes])
+    from actuary.monitoring import expected_outturn
+
+    eo = expected_outturn(ex, current, through if through else None)
+    out: dict[str, pd.Series] = {}
+    eo = eo.assign(region=eo["region"].astype(str))
+    done = _actual_by_region(ex, current)
+    for r in dims.REGION_CODES:
+        s = eo[eo["region"] == r].set_index("item")["expected"]
+        s = s.reindex(flow_codes, fill_value=0.0).astype(float)
+        dormant = (prior[r].reindex(flow_codes) == 0) & (done[r].reindex(flow_codes) == 0)
+        s[dormant] = 0.0
+        out[r] = _totals(s)
+    jl = sum((out[r][flow_codes] for r in dims.REGION_CODES), pd.Series(0.0, flow_codes))
+    for code in dims.INTERNAL_FLOW_CODES:
+        jl[code] = 0.0
+    out[dims.PROVINCE] = _totals(jl)
     how = (
-        f"{current} 年预计执行数 = 1–{through} 月实际 + 模拟均值 × 历史剩余月份占比 / actuals "
-        f"through month {through} plus the projection mean times the historical share of "
-        "the remaining months"
+        f"{current} 年预计执行数：actuary.monitoring.expected_outturn（季节回归模型，"
+        f"执行至 {through} 月）/ expected outturn from actuary.monitoring (seasonal "
+        f"model on actuals through month {through})"
     )
     return out, how
 
@@ -394,7 +360,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         return float(row["balance_close"].iloc[0]) if len(row) else float("nan")
 
     prior_items = _actual_by_region(ex, prior)
-    outturn_items, how = _outturn(ex, proj, scenario, current, prior_items)
+    outturn_items, how = _outturn(ex, current, prior_items)
     outturn_items = _reconcile_internal(outturn_items, pool)
     f = proj.data["fund"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
     qs = run.outputs.quantiles

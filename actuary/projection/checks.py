@@ -128,3 +128,10 @@ def check_coverage(economy: xr.Dataset, where: str = "economy simulation") -> No
             a = np.asarray(economy[v].values)
             if np.any(a < 0) or np.any(~np.isfinite(a)):
                 raise InvariantError(f"{where}: {v} negative or not finite")
+    if "covered_workers" in economy and "employment" in economy:
+        cw = economy["covered_workers"]
+        if dims.INDUSTRY in cw.dims:
+            cw = cw.sum(dims.INDUSTRY)
+        emp = economy["employment"]
+        if np.any((cw - emp).values > 1e-9 * np.abs(emp.values)):
+            raise InvariantError(f"{where}: covered workers exceed employment")

@@ -491,6 +491,8 @@ def project(
         )
     if models is None:
         models = fit_models(run, data, params, names)
+    for n in names:
+        _check_prevention(models[n].fund, params, run.years)
     base = calibrate(data, models[names[0]].fund, params, run.base_year)
     for n in names[1:]:
         if models[n].fund.calibration_years != models[names[0]].fund.calibration_years or (
