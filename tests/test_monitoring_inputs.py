@@ -216,3 +216,24 @@ def test_cli_accepts_a_budget_draft_csv(actuals_2026: pd.DataFrame, tmp_path: Pa
     want = b.set_index(["region", "item"])["amount"]
     got = ex["budget"].reindex(want.index)
     pd.testing.assert_series_equal(got, want, check_names=False, rtol=1e-9)
+
+
+def test_misspelt_or_bad_monitoring_assumption(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from actuary.monitoring import MonitorSettings
+
+    text = (ROOT / "models" / "assumptions" / "monitoring.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "monitoring.toml"
+    bad.write_text(text.replace("[alert_level]", "[alert_levle]"), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        MonitorSettings.from_file(bad)
+    assert e.value.field == "alert_levle" and e.value.file == str(bad)
+    bad.write_text(text.replace("value = 0.99", "value = 1.5"), encoding="utf-8")
+    with pytest.raises(InputError, match="probability") as e:
+        MonitorSettings.from_file(bad)
+    assert e.value.field == "alert_level"
+    out = tmp_path / "out"
+    code = main(["monitor", str(RUN), "--actuals", str(EXEC), "--through", "2026-10",
+                 "--out", str(out), "--assumptions", str(bad)])
+    assert code == 2 and "alert_level" in capsys.readouterr().err
+    assert not out.exists()
