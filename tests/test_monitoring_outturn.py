@@ -74,6 +74,21 @@ def test_lumpy_series(m: int, method: str) -> None:
     assert out["lower"] == pytest.approx(200.0) and out["upper"] == pytest.approx(200.0)
 
 
+def test_years_before_a_series_existed_are_not_history() -> None:
+    # prevention funded from 2018 only: 2015-2017 have rows of zero; from 2018 the pattern is
+    # constant, so the closed form C_m / cumulative share must hold (zeros are not "history")
+    rng = np.random.default_rng(17)
+    ex, _ = simulate(rng, [("220100", "prevention")], range(2015, 2027), through=(2026, 4),
+                     month_sd=0.0)
+    ex.loc[ex["year"] < 2018, "amount"] = 0.0
+    out = expected_outturn(ex, 2026).iloc[0]
+    share = WEIGHTS[:4].sum() / WEIGHTS.sum()
+    cum = ex.loc[ex["year"] == 2026, "amount"].sum()
+    assert out["method"] == "credibility"
+    assert out["n_years"] == 8  # 2018-2025
+    assert out["expected"] == pytest.approx(cum / share, rel=1e-9)
+
+
 def test_contract_columns_and_default_month() -> None:
     rng = np.random.default_rng(14)
     ex, _ = simulate(rng, SERIES, range(2015, 2027), through=(2026, 10))
@@ -112,8 +127,11 @@ def test_interval_coverage_is_roughly_nominal_and_early_forecasts_beat_pacing() 
         for m in (2, 5, 8, 11):
             for method in ape:
                 f = forecast_outturn(panel, y, m, method=method, level=0.90)
-                a = actual.xs(y, level="year").reindex(
-                    pd.MultiIndex.from_frame(f[["region", "item"]])).to_numpy()
+                a = (
+                    actual.xs(y, level="year")
+                    .reindex(pd.MultiIndex.from_frame(f[["region", "item"]]))
+                    .to_numpy()
+                )
                 if method == "credibility":
                     cover.extend((f["lower"] <= a) & (a <= f["upper"]))
                 if m == 2:

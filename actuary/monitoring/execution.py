@@ -115,15 +115,15 @@ def pacing_curves(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         s_bar = np.nanmean(share, axis=1) if h.n else np.full((len(panel.keys), 12), np.nan)
-    if h.n >= 2:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mu = np.nanmean(ls, axis=1)
-            sd = np.nanstd(ls, axis=1, ddof=1)
-        half = _tq(level, h.n - 1) * sd * np.sqrt(1 + 1 / h.n)
-    else:
-        mu = np.full_like(s_bar, np.nan)
-        half = np.full_like(s_bar, np.nan)
+    # years with no execution of a series (before the item existed) give NaN shares and drop out
+    n_s = np.sum(np.isfinite(ls), axis=1)  # (S, 12) past years with a share
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mu = np.nanmean(ls, axis=1)
+        sd = np.nanstd(ls, axis=1, ddof=1)
+        half = np.where(
+            n_s >= 2, _tq(level, n_s - 1) * sd * np.sqrt(1 + 1 / np.maximum(n_s, 1)), np.nan
+        )
     ypos = panel.year_pos(year)
     cur = np.cumsum(np.nan_to_num(panel.x[:, ypos, :], nan=0.0), axis=1)
     cur[:, month:] = np.nan
@@ -208,10 +208,13 @@ def monthly_anomalies(panel: Panel, year: int, month: int, *, level: float) -> p
             "z": z.ravel(),
         }
     )
-    # the log model needs positive months: series with a zero or negative past month (lumpy
-    # postings) and the internal flows between levels (settlement timing) get no monthly check
+    # the log model needs positive months: series with a zero or negative month in a past year
+    # with any execution (lumpy postings) and the internal flows between levels (settlement
+    # timing) get no monthly check
+    hx = x[:, h.hpos, :]
+    active = np.any(hx != 0, axis=2, keepdims=True)  # past years with any execution
     with np.errstate(invalid="ignore"):
-        lumpy = ~np.all(x[:, h.hpos, :] > 0, axis=(1, 2))
+        lumpy = ~np.all((hx > 0) | ~active, axis=(1, 2))
     internal = np.array([k[1] in dims.INTERNAL_FLOW_CODES for k in panel.keys])
     checked = np.repeat(~(lumpy | internal), month)
     rows["checked"] = checked

@@ -3,7 +3,9 @@ r"""Year-end outturn forecasts of budget execution from the cumulative-to-date, 
 Notation for one series (item × region): :math:`x_{h,k}` is the amount executed in month
 :math:`k` of year :math:`h`, :math:`C_{h,m} = \sum_{k \le m} x_{h,k}` the cumulative to the end
 of month :math:`m`, :math:`Y_h = C_{h,12}` the year's total and :math:`S_{h,m} = C_{h,m}/Y_h`
-the cumulative seasonal share. A month with no row counts as zero execution.
+the cumulative seasonal share. A month with no row counts as zero execution. A series'
+history starts with its first past year of any execution: earlier years (an item not yet
+funded, transfers before provincial pooling) are not zero-valued history.
 
 Two estimates of this year's log growth :math:`\log(Y_y/Y_{y-1})` at month-end :math:`m`
     - *seasonal pacing*: :math:`c_{y,m} = \log C_{y,m} - \log \bar S_m - \log Y_{y-1}`, with
@@ -226,6 +228,8 @@ def _forecast_one(
 ) -> _Forecast:
     """Forecast of one series by the seasonal model (see the module docstring).
 
+    ``hist`` holds the past years from the first year with any execution of the series.
+
     ``hist`` is ``(n, 12)`` complete past years (``hist_years``), ``cur`` the months
     ``1 … m`` of ``year``; ``model`` is ``"credibility"`` or ``"regression"``.
     """
@@ -376,11 +380,17 @@ def forecast_outturn(
     rows = []
     for s, (region, item) in enumerate(panel.keys):
         hist = panel.x[s, hpos, :]
+        # the series' history starts with its first year of any execution: years before an item
+        # existed (e.g. prevention before it was funded, transfers before provincial pooling)
+        # are not zero-valued history
+        active = np.flatnonzero(np.any(hist != 0, axis=1))
+        start = int(active[0]) if active.size else len(hy)
+        hist, hys = hist[start:], hy[start:]
         cur = cur_all[s]
         if method == "pacing":
             fc = _pacing_one(hist, cur, month, level)
         else:
-            fc = _forecast_one(hist, hy, cur, year, month, level, item in SIGNED_ITEMS, method)
+            fc = _forecast_one(hist, hys, cur, year, month, level, item in SIGNED_ITEMS, method)
         rows.append(
             (region, item, float(cur[:month].sum()), fc.expected, fc.lower, fc.upper,
              fc.method, fc.n_years)
