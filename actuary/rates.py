@@ -52,7 +52,8 @@ Method (DESIGN.md §5)
    fund is then **re-projected** through ``roll_forward`` at that schedule and the achieved
    probability reported. Should the re-projection miss α (the roll-forward leaves its linear
    regime, e.g. no interest on a deficit), the next lattice level is tried. The next-lower level
-   is re-projected too, to show that it misses.
+   is re-projected too (on the province-only roll-forward, which gives the same province
+   series: see ``collapse_error``), to show that it misses.
 """
 
 from __future__ import annotations
@@ -846,9 +847,9 @@ def solve_rates(
     order = np.flatnonzero(meets_aff)
     pick = int(order[0]) if len(order) else len(grid) - 1
 
-    def reproject(i: int) -> tuple[ProvinceFlows, float, FloatArray, float]:
+    def reproject(i: int, full: bool = True) -> tuple[ProvinceFlows, float, FloatArray, float]:
         sched = sched_of(xg[i])
-        f = roll(sched)
+        f = (roll if full else fast)(sched)
         return (f, *_measure(f, s, hz, s0))
 
     steps = 0
@@ -861,7 +862,7 @@ def solve_rates(
     nl_level: float | None = None
     nl_prob: float | None = None
     if pick > 0:
-        _, nl_prob, _, _ = reproject(pick - 1)
+        _, nl_prob, _, _ = reproject(pick - 1, full=False)
         nl_level = float(grid[pick - 1])
 
     x_c = _level_schedule(np.array([level_c]), groups, n_s, s.max_change_per_year, snap=False)
