@@ -124,6 +124,8 @@ class Timed:
         return out
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._obj, name)
 
 

@@ -296,6 +296,14 @@ def _run_block_worker(
     return _run_block(_WORKER_CONTEXT, scenario, block)
 
 
+def _bar(total: int, progress: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, desc="projection blocks", unit="block", file=sys.stderr, disable=not progress
+    )
+
+
 def _execute(
     ctx: _Context,
     tasks: list[tuple[str, PathBlock]],
@@ -303,38 +311,34 @@ def _execute(
     scheduler: str | None,
     progress: bool,
 ) -> Iterable[tuple[str, int, FundFlows | None, xr.Dataset]]:
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=len(tasks),
-        desc="projection blocks",
-        unit="block",
-        file=sys.stderr,
-        disable=not progress,
-    )
+    """Run the block tasks in this process, a process pool or on a dask cluster."""
+    if scheduler is not None:
+        try:
+            from distributed import Client, as_completed
+        except ImportError as exc:  # pragma: no cover
+            raise InputError(
+                f"dask.distributed is not installed: {exc}", field="--scheduler"
+            ) from None
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(
+                f"cannot reach the dask scheduler: {exc}", field="--scheduler"
+            ) from None
+        bar = _bar(len(tasks), progress)
+        try:
+            ctx_f = client.scatter(ctx, broadcast=True)
+            futures = [client.submit(_run_block, ctx_f, s, b, pure=False) for s, b in tasks]
+            for fut in as_completed(futures):
+                yield fut.result()
+                bar.update(1)
+        finally:
+            bar.close()
+            client.close()
+        return
+    bar = _bar(len(tasks), progress)
     try:
-        if scheduler is not None:
-            try:
-                from distributed import Client, as_completed
-            except ImportError as exc:  # pragma: no cover
-                raise InputError(
-                    f"dask.distributed is not installed: {exc}", field="--scheduler"
-                ) from None
-            try:
-                client = Client(scheduler, timeout=30)
-            except (OSError, TimeoutError) as exc:
-                raise InputError(
-                    f"cannot reach the dask scheduler: {exc}", field="--scheduler"
-                ) from None
-            try:
-                ctx_f = client.scatter(ctx, broadcast=True)
-                futures = [client.submit(_run_block, ctx_f, s, b, pure=False) for s, b in tasks]
-                for fut in as_completed(futures):
-                    yield fut.result()
-                    bar.update(1)
-            finally:
-                client.close()
-        elif workers > 1:
+        if workers > 1:
             mpctx = mp.get_context("spawn")
             with cf.ProcessPoolExecutor(
                 workers, mp_context=mpctx, initializer=_set_context, initargs=(ctx,)
