@@ -58,8 +58,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def project_from_args(args: argparse.Namespace, scenarios: list[str] | None) -> tuple[Any, Any]:
-    """Load the run and the data, then project; returns ``(projection, data)``."""
+def project_from_args(
+    args: argparse.Namespace, scenarios: list[str] | None, *, keep_flows: bool = False
+) -> tuple[Any, Any]:
+    """Load the run and the data, then project; returns ``(projection, data)``.
+
+    ``keep_flows=False`` (the default) drops the per-scenario ``FundFlows`` (only needed to
+    re-project at other rates), which halves what worker processes send back.
+    """
     from actuary.data import load_province
     from actuary.errors import InputError
     from actuary.projection import project
@@ -84,7 +90,7 @@ def project_from_args(args: argparse.Namespace, scenarios: list[str] | None) -> 
         workers=args.workers,
         scheduler=args.scheduler,
         progress=not args.quiet,
-        keep_flows=True,
+        keep_flows=keep_flows,
     )
     return proj, data
 
