@@ -467,7 +467,7 @@ class RateSolution:
                 for y, row in zip(self.years, self.schedule, strict=True)
             },
             "rates_pct": {
-                f"class_{c}": 100 * float(b) * float(m)
+                f"class_{c}": round(100 * float(b) * float(m), 6)
                 for c, b, m in zip(
                     self.classes,
                     self.base_rates,
