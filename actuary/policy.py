@@ -440,11 +440,12 @@ def _smoothed_factory(
     inner: Mapping[str, object],
     max_change_per_year: float,
     snap: str | None = None,
+    snap_step: float | None = None,
     *,
     file: str | None = None,
 ) -> RateRule:
     inner_rule = rule_from_spec(dict(inner), file=file)
-    lattice = RateLattice.from_params(kind=snap) if snap else None
+    lattice = RateLattice.from_params(kind=snap, step=snap_step) if snap else None
     return Smoothed(inner_rule, max_change_per_year, lattice)
 
 
@@ -457,7 +458,7 @@ RULES: dict[str, Callable[..., RateRule]] = {
     "smoothed": _smoothed_factory,
 }
 
-_COMMON_KEYS = ("max_change_per_year", "snap")
+_COMMON_KEYS = ("max_change_per_year", "snap", "snap_step")
 
 
 #: Sub-tables of ``[rate_policy]`` that are not rule settings: the rate solver's target
@@ -486,8 +487,9 @@ def _check_solver_tables(spec: Mapping[str, object], file: str | None) -> None:
 def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> RateRule:
     """Build a rate rule from a model-file table such as ``{"rule": "phased_cut", ...}``.
 
-    Keys other than ``rule`` go to the rule's factory. Two keys work with every rule:
-    ``snap = "uniform" | "per_class"`` moves the output onto the national grade lattice, and
+    Keys other than ``rule`` go to the rule's factory. Keys that work with every rule:
+    ``snap = "uniform" | "per_class"`` moves the output onto the national grade lattice
+    (``snap_step = 0.05`` refines it, :meth:`RateLattice.from_params`), and
     ``max_change_per_year = c`` wraps the rule in :class:`Smoothed`. A ``smoothed`` rule names
     its inner rule as a table: ``rule = "smoothed"``, ``max_change_per_year = 0.2``,
     ``inner = {rule = "phased_cut"}``. The sub-tables ``target`` (the rate solver's target,
@@ -518,11 +520,14 @@ def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> Ra
         common = {k: kwargs.pop(k) for k in _COMMON_KEYS if k in kwargs}
         rule: RateRule = RULES[kind](**kwargs)
         snap = common.get("snap")
+        step = common.get("snap_step")
         lattice: RateLattice | None = None
+        if step is not None and snap is None:
+            raise InputError("snap_step needs snap = 'uniform' or 'per_class'", field="snap_step")
         if snap is not None:
             if not isinstance(snap, str):
                 raise InputError("snap must be 'uniform' or 'per_class'", field="snap")
-            lattice = RateLattice.from_params(kind=snap)
+            lattice = RateLattice.from_params(kind=snap, step=step)  # type: ignore[arg-type]
             rule = Snapped(rule, lattice)
         if "max_change_per_year" in common:
             cap = common["max_change_per_year"]

@@ -143,3 +143,16 @@ def test_rule_from_spec_registry() -> None:
 def test_rule_from_spec_bad_input(spec: dict[str, object]) -> None:
     with pytest.raises(InputError, match=r"models/x\.toml.*rate_policy"):
         rule_from_spec(spec, file="models/x.toml")
+
+
+def test_smoothed_on_a_refined_lattice_reaches_the_cut_in_steps() -> None:
+    # From 0.8 (the rate in force) to the 50 % cut with at most 0.2 a year on 5 % steps:
+    # 0.8 → 0.6 → 0.5 (人社部发〔2018〕25号 cut; cap and step are scenario settings).
+    rule = rule_from_spec(
+        {"rule": "phased_cut", "max_change_per_year": 0.2, "snap": "uniform", "snap_step": 0.05}
+    )
+    first = rule(_state([30.0], multiplier=0.8))
+    assert first[0, 0] == pytest.approx(0.6)
+    assert rule(_state([30.0], multiplier=0.6))[0, 0] == pytest.approx(0.5)
+    with pytest.raises(InputError, match="snap_step"):
+        rule_from_spec({"rule": "phased_cut", "snap_step": 0.05})
