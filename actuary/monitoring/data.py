@@ -174,16 +174,15 @@ def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
 
 
 def monitoring_assumptions_path(run_file: str | Path, inputs: MonitoringInputs) -> Path:
-    """The monitoring assumption file: the run's ``monitoring`` file id, else
-    ``assumptions/monitoring.toml`` beside the run file."""
+    """The monitoring assumption file: the run's ``monitoring`` file id if its loader allows
+    one, else ``assumptions/monitoring.toml`` beside the run file."""
     af = inputs.run_assumptions.get("monitoring")
     if af is not None:
         return Path(af.path)
     p = Path(run_file).resolve().parent / "assumptions" / "monitoring.toml"
     if not p.is_file():
         raise InputError(
-            "no monitoring assumption file: add monitoring = \"assumptions/monitoring.toml\" "
-            "to [assumptions] or pass --assumptions",
+            f"no monitoring assumption file: expected {p} (or pass --assumptions)",
             file=run_file,
             field="assumptions.monitoring",
         )
