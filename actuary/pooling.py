@@ -235,7 +235,6 @@ def pooling_benefit(
         "prob_any_region_deficit_standalone": float(in_def.any(axis=1).mean()),
         "expected_regions_in_deficit_standalone": float(in_def.sum(axis=1).mean()),
         "deficit_probability_for_reserve_comparison": mid,
-        "split": 0.0 if split == "need" else 1.0,
     }
     return PoolingResult(pd.DataFrame(rows), pd.DataFrame(drows), summary)
 
