@@ -237,3 +237,20 @@ def test_misspelt_or_bad_monitoring_assumption(tmp_path: Path,
                  "--out", str(out), "--assumptions", str(bad)])
     assert code == 2 and "alert_level" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_missing_monitoring_assumption_file(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # a copy of models/ without assumptions/monitoring.toml, the data folder linked beside it
+    import shutil
+
+    shutil.copytree(ROOT / "models", tmp_path / "models")
+    (tmp_path / "models" / "assumptions" / "monitoring.toml").unlink()
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    run = tmp_path / "models" / RUN.name
+    out = tmp_path / "out"
+    code = main(["monitor", str(run), "--actuals", str(EXEC), "--through", "2026-10",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "monitoring.toml" in err and "--assumptions" in err
+    assert not out.exists()
