@@ -142,6 +142,7 @@ def test_verify_unchanged_then_changed_input(
     finally:
         target.write_bytes(original)  # the pack is the previous run of the next test
 
+
 def test_analysis_of_change_attributes_an_assumption_change(
     pack: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -189,3 +190,36 @@ def test_analysis_of_change_attributes_an_assumption_change(
     expected = (new_share - old_share) * float(np.mean(contrib_prev_year))
     assert delta["assumptions"] == pytest.approx(expected, rel=1e-6)
     assert expected > 0
+
+
+def test_every_unconfirmed_assumption_is_listed_under_risks(pack: dict[str, Any]) -> None:
+    """Every policy value tagged 'assumption' in force from the base year to the horizon and
+    every model assumption with basis 'judgement' appears in section 11 (risks)."""
+    import datetime as dt
+
+    from actuary.params import load_parameters
+
+    html = (pack["out"] / "report.html").read_text(encoding="utf-8")
+    risks = html[html.index('<section id="risks">') : html.index('<section id="appendix">')]
+    run = pack["run"]
+    lo, hi = dt.date(run.base_year, 1, 1), dt.date(run.years[-1], 12, 31)
+    params = load_parameters()
+    expected = set()
+    for name in params:
+        vals = params[name].values
+        for k, e in enumerate(vals):
+            end = vals[k + 1].start if k + 1 < len(vals) else dt.date.max
+            if e.confidence == "assumption" and e.start <= hi and end > lo:
+                expected.add(name)
+    assert expected, "the parameter files tag some values as assumptions"
+    missing = sorted(n for n in expected if f"<td>{n}</td>" not in risks)
+    assert missing == []
+    judgement = [
+        (fid, a.key)
+        for fid, af in run.assumptions.items()
+        for a in af.values.values()
+        if a.basis == "judgement"
+    ]
+    assert judgement
+    for fid, key in judgement:
+        assert f"<td>{fid}</td><td>{key}</td>" in risks, (fid, key)

@@ -323,7 +323,36 @@ def assumption_tables(run: Any, params: Any) -> dict[str, pd.DataFrame]:
     parameters = pd.DataFrame(
         prow, columns=["name", "description", "unit", "value", "start", "source", "confidence"]
     )
-    return {"assumptions": assumptions, "adjustments": adjustments, "parameters": parameters}
+    # every dated value tagged "assumption" that is in force at some time from the base year to
+    # the last projection year (not only on the budget year's first day)
+    lo, hi = dt.date(int(run.base_year), 1, 1), dt.date(int(run.years[-1]), 12, 31)
+    urow = []
+    for name in sorted(params):
+        p = params[name]
+        for k, e in enumerate(p.values):
+            end = p.values[k + 1].start if k + 1 < len(p.values) else None
+            if e.confidence != "assumption" or e.start > hi or (end is not None and end <= lo):
+                continue
+            span = f"{e.start.isoformat()} – {end.isoformat() if end else ''}"
+            urow.append(
+                {
+                    "name": name,
+                    "description": p.description,
+                    "unit": p.unit,
+                    "value": e.value,
+                    "span": span,
+                    "source": e.source + (f"; {e.note}" if e.note else ""),
+                }
+            )
+    unconfirmed = pd.DataFrame(
+        urow, columns=["name", "description", "unit", "value", "span", "source"]
+    )
+    return {
+        "assumptions": assumptions,
+        "adjustments": adjustments,
+        "parameters": parameters,
+        "unconfirmed": unconfirmed,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -894,6 +923,7 @@ def compute_values(
         assumptions=tabs["assumptions"],
         adjustments=tabs["adjustments"],
         parameters=tabs["parameters"],
+        unconfirmed_parameters=tabs["unconfirmed"],
         fit_texts=fit_summaries(models),
         backtest=bt,
         paths=province_paths(ds),

@@ -185,7 +185,7 @@ def _summary(v: ReportValues) -> Section:
     central = L("均值", "mean") if v.central == "mean" else L("中位数", "median")
     n_fail = int((~v.data_checks["passed"].astype(bool)).sum()) if len(v.data_checks) else 0
     n_checks = len(v.data_checks)
-    n_unconf = len(_unconfirmed_params(v)) + int((v.assumptions["basis"] == "judgement").sum())
+    n_unconf = len(_unconfirmed_params(v)) + len(_judgement(v))
     blocks: list[Block | Subheading] = [
         para(
             L(f"本报告对{v.description or v.run_name}（运行文件 ", "This report reviews "),
@@ -489,8 +489,23 @@ def _method(v: ReportValues) -> Section:
 
 
 def _unconfirmed_params(v: ReportValues) -> pd.DataFrame:
+    """Parameter values tagged ``assumption`` (all in force over the valuation horizon)."""
+    if len(v.unconfirmed_parameters):
+        return v.unconfirmed_parameters
     p = v.parameters
-    return p[p["confidence"] == "assumption"] if len(p) else p
+    out = p[p["confidence"] == "assumption"] if len(p) else p
+    return out.assign(span=out["start"].astype(str) + " –") if len(out) else out
+
+
+def _judgement(v: ReportValues) -> pd.DataFrame:
+    """Model assumptions whose basis is judgement or whose note calls them an ASSUMPTION."""
+    a = v.assumptions
+    if not len(a):
+        return a
+    flagged = a["note"].astype(str).str.contains("ASSUMPTION") | a["source"].astype(
+        str
+    ).str.contains("ASSUMPTION")
+    return a[(a["basis"] == "judgement") | flagged]
 
 
 def _assumptions(v: ReportValues) -> Section:
@@ -1163,7 +1178,7 @@ def _sensitivity(v: ReportValues) -> Section:
 
 def _risks(v: ReportValues) -> Section:
     up = _unconfirmed_params(v)
-    judg = v.assumptions[v.assumptions["basis"] == "judgement"]
+    judg = _judgement(v)
     blocks: list[Block | Subheading] = [
         Subheading(
             L(
@@ -1177,17 +1192,21 @@ def _risks(v: ReportValues) -> Section:
                 L("参数", "Parameter"),
                 L("说明", "Description"),
                 L("取值", "Value"),
+                L("有效期", "In force"),
                 L("出处／说明", "Source / note"),
             ],
-            [[r.name, r.description, _val(r.value), r.source] for r in _rows(up)],
-            widths=(2.2, 3, 1.6, 3),
+            [[r.name, r.description, _val(r.value), r.span, r.source] for r in _rows(up)],
+            widths=(2.2, 3, 1.6, 1.6, 3),
             font_size=6.5,
         )
         if len(up)
         else para(L("无。", "None.")),
-        Subheading(L("依据为判断的模型假设", "Model assumptions whose basis is judgement")),
+        Subheading(L("未经证实的模型假设", "Unconfirmed model assumptions")),
         _tbl(
-            L("表17 依据为判断的假设", "Table 17 Assumptions with basis 'judgement'"),
+            L(
+                "表17 依据为判断或注明为假设（ASSUMPTION）的模型假设",
+                "Table 17 Model assumptions with basis 'judgement' or marked ASSUMPTION",
+            ),
             [L("文件", "File"), L("键", "Key"), L("取值", "Value"), L("说明", "Note")],
             [[r.file_id, r.key, _val(r.value), r.note or r.source] for r in _rows(judg)],
             widths=(0.9, 2.2, 1.4, 5),

@@ -79,6 +79,9 @@ class ReportValues:
     versions: dict[str, Any] = field(default_factory=dict)
     command: str = ""
     notes: list[str] = field(default_factory=list)  # parts that could not be computed, and why
+    # dated parameter values tagged "assumption" in force from the base year to the horizon:
+    # name, description, unit, value, span, source
+    unconfirmed_parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def key_figures(self) -> dict[str, Any]:
         """The headline figures as plain numbers (written to ``results.json``)."""
