@@ -103,6 +103,6 @@ def test_alerts_csv_and_workbook_are_written(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "monitor.xlsx", read_only=True)
-    assert wb.sheetnames == ["说明", "执行情况", "预警", "地区考核", "月度执行"]
+    assert wb.sheetnames == ["说明", "执行情况", "预警", "地区考核", "月度执行", "图表"]
     head = next(wb["预警"].iter_rows(max_row=1, values_only=True))
     assert "偏离（万元）" in head and "原因提示" in head

@@ -36,13 +36,29 @@ def _setup() -> None:
 
 
 def execution_curves(
-    result: MonitorResult, path: str | Path, *, item: str = "contributions"
+    result: MonitorResult,
+    path: str | Path,
+    *,
+    item: str = "contributions",
+    region: str | None = None,
 ) -> Path:
-    """Small multiples: cumulative ``item`` by region against the pacing band (万元)."""
+    """Small multiples of cumulative execution against the pacing band (万元): one ``item`` by
+    region, or (``region`` given) one region by item."""
     _setup()
-    c = result.curves[result.curves["item"] == item]
-    regions = [r for r in [*dims.REGION_CODES, dims.PROVINCE] if r in set(c["region"])]
-    regions += sorted(set(c["region"]) - set(regions))
+    if region is None:
+        c = result.curves[result.curves["item"] == item]
+        panels = [r for r in [*dims.REGION_CODES, dims.PROVINCE] if r in set(c["region"])]
+        panels += sorted(set(c["region"]) - set(panels))
+        key, title_of = "region", region_name
+        title = f"{item_name(item)}累计执行与预算进度区间"
+    else:
+        c = result.curves[(result.curves["region"] == region)
+                          & np.isfinite(result.curves["pace"])]
+        order = [*dims.REVENUE_CODES, *dims.EXPENDITURE_CODES]
+        panels = [i for i in order if i in set(c["item"])]
+        key, title_of = "item", item_name
+        title = f"{region_name(region)}分项目累计执行与预算进度区间"
+    regions = panels
     n = max(len(regions), 1)
     ncol = 4
     nrow = math.ceil(n / ncol)
@@ -51,7 +67,7 @@ def execution_curves(
     months = np.arange(1, 13)
     for k, reg in enumerate(regions):
         ax = axes[k // ncol][k % ncol]
-        g = c[c["region"] == reg].sort_values("month")
+        g = c[c[key] == reg].sort_values("month")
         ax.fill_between(months, g["pace_lower"] / 1e4, g["pace_upper"] / 1e4,
                         color=figures.FAN_COLOUR, alpha=0.18, linewidth=0,
                         label=f"进度区间（{result.settings.pace_level:.0%}）")
@@ -59,14 +75,14 @@ def execution_curves(
                 linestyle="--", label="预算 × 历史累计占比")
         ax.plot(months, g["cumulative"] / 1e4, color=figures.UP_COLOUR, linewidth=1.8,
                 marker="o", markersize=2.5, label="累计执行")
-        ax.set_title(region_name(reg), loc="left", fontsize=9.5)
+        ax.set_title(title_of(reg), loc="left", fontsize=9.5)
         ax.set_xticks([1, 3, 6, 9, 12])
     for k in range(len(regions), nrow * ncol):
         axes[k // ncol][k % ncol].set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3)
     fig.suptitle(
-        f"{item_name(item)}累计执行与预算进度区间（{result.year}年1–{result.month}月，万元）",
+        f"{title}（{result.year}年1–{result.month}月，万元）",
         x=0.01, horizontalalignment="left",
     )
     return figures.save_png(fig, path)

@@ -278,13 +278,18 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
     csv(r.assessment, "assessment.csv")
     csv(r.monthly, "monthly.csv")
     csv(r.curves, "curves.csv")
-    paths.append(_write_excel(r, exec_df, out / "monitor.xlsx"))
+    pngs: list[Path] = []
     if charts:
         from actuary.monitoring.charts import deviation_heatmap, execution_curves
 
         (out / "charts").mkdir()
-        paths.append(execution_curves(r, out / "charts" / "execution_curves.png"))
-        paths.append(deviation_heatmap(r, out / "charts" / "deviation_heatmap.png"))
+        pngs.append(execution_curves(r, out / "charts" / "execution_curves.png"))
+        if dims.PROVINCE in set(r.curves["region"]):
+            pngs.append(execution_curves(r, out / "charts" / "execution_curves_province.png",
+                                         region=dims.PROVINCE))
+        pngs.append(deviation_heatmap(r, out / "charts" / "deviation_heatmap.png"))
+    paths.extend(pngs)
+    paths.append(_write_excel(r, exec_df, out / "monitor.xlsx", pngs))
     meta = {
         "package": f"actuary {__version__}",
         "through": f"{r.year}-{r.month:02d}",
@@ -303,7 +308,10 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
     return paths
 
 
-def _write_excel(r: MonitorResult, exec_df: pd.DataFrame, path: Path) -> Path:
+def _write_excel(
+    r: MonitorResult, exec_df: pd.DataFrame, path: Path, pngs: list[Path] | None = None
+) -> Path:
+    from openpyxl.drawing.image import Image as XLImage
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -359,5 +367,12 @@ def _write_excel(r: MonitorResult, exec_df: pd.DataFrame, path: Path) -> Path:
                     for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                         for c in row:
                             c.number_format = fmt
+        if pngs:
+            ws = xw.book.create_sheet("图表")
+            row = 1
+            for png in pngs:
+                img = XLImage(str(png))
+                ws.add_image(img, f"A{row}")
+                row += int(img.height / 20) + 2
     return path
 
