@@ -296,6 +296,23 @@ def _run_block_worker(
     return _run_block(_WORKER_CONTEXT, scenario, block)
 
 
+#: Modules a worker process imports before it forks (forkserver): the slow imports happen once.
+_PRELOAD = ["actuary.projection.engine", "actuary.economy.model", "actuary.claims.model"]
+
+
+def _mp_context() -> Any:
+    """Worker processes: forkserver with the package preloaded where available, else spawn.
+
+    Never plain fork: the parent may hold threads (BLAS, dask, tqdm) that a fork would copy in
+    an unknown state.
+    """
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
 def _bar(total: int, progress: bool) -> Any:
     from tqdm import tqdm
 
@@ -339,7 +356,7 @@ def _execute(
     bar = _bar(len(tasks), progress)
     try:
         if workers > 1:
-            mpctx = mp.get_context("spawn")
+            mpctx = _mp_context()
             with cf.ProcessPoolExecutor(
                 workers, mp_context=mpctx, initializer=_set_context, initargs=(ctx,)
             ) as pool:
