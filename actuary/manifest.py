@@ -281,6 +281,7 @@ def build_manifest(
     n_paths: int | None = None,
     extra: Mapping[str, Any] | None = None,
     cwd: str | Path | None = None,
+    outputs: Iterable[str | Path] | None = None,
 ) -> dict[str, Any]:
     """The manifest of the output files in ``stage_dir`` (see the module docstring).
 
@@ -295,6 +296,9 @@ def build_manifest(
         (:func:`run_inputs`), and its seed and path count recorded unless given.
     inputs
         Extra input files by group (e.g. ``{"previous": [manifest]}``).
+    outputs
+        The output files (default: every file under ``stage_dir`` except the manifest); give
+        them when the folder may hold files of earlier runs.
     """
     base = Path(cwd) if cwd is not None else Path.cwd()
     groups: dict[str, list[Path]] = run_inputs(run) if run is not None else {}
@@ -309,11 +313,14 @@ def build_manifest(
             rec["group"] = g
             input_recs.append(rec)
     stage = Path(stage_dir)
-    outputs = [
-        _file_record(p, p.relative_to(stage).as_posix())
-        for p in sorted(stage.rglob("*"))
-        if p.is_file() and p.name != MANIFEST_NAME
-    ]
+    out_files: list[Path]
+    if outputs is None:
+        out_files = [
+            p for p in sorted(stage.rglob("*")) if p.is_file() and p.name != MANIFEST_NAME
+        ]
+    else:
+        out_files = sorted(q if q.is_absolute() else stage / q for q in map(Path, outputs))
+    output_recs = [_file_record(p, p.relative_to(stage).as_posix()) for p in out_files]
     return {
         "format": FORMAT_VERSION,
         "package": {"name": "actuary", "version": __version__, **git_state()},
@@ -329,7 +336,7 @@ def build_manifest(
         "n_paths": n_paths if n_paths is not None else getattr(run, "n_paths", None),
         "run_sha256": getattr(run, "sha256", None) or None,
         "inputs": input_recs,
-        "outputs": outputs,
+        "outputs": output_recs,
         "extra": dict(extra or {}),
         "created_utc": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from actuary.commands.rates import add_simulation_arguments
 
@@ -33,13 +34,19 @@ def run(args: argparse.Namespace) -> int:
     """Compare and write the outputs."""
     from actuary.compare import compare
     from actuary.errors import InputError
+    from actuary.manifest import write_manifest
     from actuary.spec.run import load_run
 
     if args.workers < 1:
         raise InputError("must be at least 1", field="--workers")
     run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
     cmp = compare(run_spec, args.scenarios, workers=args.workers, progress=not args.quiet)
-    cmp.write(args.out)
+    written = cmp.write(args.out)
+    files = [Path(s) for s in args.scenarios if Path(s).is_file()]
+    write_manifest(
+        args.out, argv=getattr(args, "argv", []), run=run_spec, outputs=written,
+        inputs={"compared scenarios": files},
+    )
     print(cmp.summary())
     print(f"wrote {args.out}/compare.xlsx", file=sys.stderr)
     return 0
