@@ -64,6 +64,16 @@ def test_missing_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "nope.toml" in err
 
 
+def test_bad_scheduler_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patch_fit(monkeypatch)
+    out = tmp_path / "out"
+    argv = ["simulate", str(SMALL), "--out", str(out), "--paths", "10", "--scheduler", "nope://x"]
+    err = _fails(argv, out, capsys)
+    assert "--scheduler" in err
+
+
 def test_simulate_writes_paths_nc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     patch_fit(monkeypatch)
     out = tmp_path / "sim"

@@ -336,9 +336,16 @@ def _execute(
             raise InputError(
                 f"dask.distributed is not installed: {exc}", field="--scheduler"
             ) from None
+        try:  # a malformed address fails here, before a client (and its threads) exists
+            from distributed.comm.addressing import parse_address
+            from distributed.comm.registry import get_backend
+
+            get_backend(parse_address(scheduler)[0])
+        except ValueError as exc:
+            raise InputError(f"bad dask scheduler address: {exc}", field="--scheduler") from None
         try:
-            client = Client(scheduler, timeout=30)
-        except (OSError, TimeoutError) as exc:
+            client = Client(scheduler, timeout=15)
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(
                 f"cannot reach the dask scheduler: {exc}", field="--scheduler"
             ) from None
