@@ -95,6 +95,7 @@ class BudgetDraft:
     synthetic: bool
     probabilities: dict[str, float] = field(default_factory=dict)
     summary: str = ""
+    reconciliation: str = ""
 
 
 def _v(t: pd.DataFrame, row: str, col: str) -> float:
@@ -455,10 +456,36 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         net_flows=net_df,
         assumptions=_assumption_rows(proj, scenario),
         outturn_source=how,
+        reconciliation=_reconciliation(tables[dims.PROVINCE], current, year),
         synthetic=synthetic,
         probabilities=probs,
     )
     return _with_summary(d, proj)
+
+
+def _reconciliation(t: pd.DataFrame, current: int, year: int) -> str:
+    """Say how the draft's opening balance relates to the current year's expected outturn.
+
+    The simulation starts from the base year's closing balance and does not condition the
+    current year on its months executed so far, so its mean closing balance of the current year
+    (the draft's opening balance) differs from the monitoring's expected outturn.
+    """
+    sim = _v(t, "balance_open", "draft")
+    eo = _v(t, "balance_close", "outturn")
+    gap = eo - sim
+    w = (sim / WAN, eo / WAN, gap / WAN)
+    zh = (
+        f"{year} 年初滚存结余（模拟均值）{w[0]:,.0f} 万元，{current} 年预计执行年末结余 "
+        f"{w[1]:,.0f} 万元，差额 {w[2]:,.0f} 万元：模拟从上年末结余出发，"
+        f"{current} 年未按已执行月份校准。"
+    )
+    en = (
+        f"The draft's opening balance ({w[0]:,.0f}, simulated mean) differs from the {current} "
+        f"expected outturn's closing balance ({w[1]:,.0f}) by {w[2]:,.0f} (10,000 yuan): the "
+        f"simulation starts from the {current - 1} closing balance and does not condition "
+        f"{current} on the months executed so far."
+    )
+    return f"{zh} / {en}"
 
 
 def _meta_synthetic(data: Any) -> bool:
@@ -493,6 +520,7 @@ def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
         f"可支付月数 months of payment: draft {p['months_draft']:.1f} "
         + " ".join(f"{c} {p['months_' + c]:.1f}" for c in qc),
         d.outturn_source,
+        d.reconciliation,
     ]
     return dataclasses.replace(d, summary="\n".join(lines) + "\n")
 
@@ -601,6 +629,7 @@ def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
             "P05/P50/P95 为预算年度的路径分位数（不可相加）。"
             " / Draft = mean over paths (additive); quantiles are per row and do not add up.",
             d.outturn_source,
+            *([d.reconciliation] if r == dims.PROVINCE else []),
             "统收统支：市州（含省本级）收入全额上解、支出由省级拨付，下级账户不留结余；全省表中上解/补助合并抵消。"
             " / Under 统收统支 sub-units remit their surplus or receive their shortfall; internal"
             " flows net out in the province.",

@@ -164,3 +164,13 @@ def test_summary_probabilities(out: Path) -> None:
     assert f"below zero: {(bal < 0).mean():.1%}" in text
     assert f"below the required reserve: {(bal < req).mean():.1%}" in text
     assert "months of payment" in text and "SYNTHETIC" in text
+
+
+def test_opening_balance_reconciled_with_the_outturn(out: Path) -> None:
+    # the draft's opening balance (simulated mean) and the expected outturn's closing balance
+    # differ (the simulation does not condition the current year on its executed months); the
+    # summary states the gap, computed here from the workbook
+    text = (out / "budget_2027_summary.txt").read_text(encoding="utf-8")
+    v = _sheet_values(load_workbook(out / "budget_2027.xlsx")["全省 JL"])
+    gap = float(v["balance_close"]["outturn"]) - float(v["balance_open"]["draft"])
+    assert f"差额 {gap:,.0f} 万元" in text
