@@ -14,4 +14,30 @@ from actuary.benefits import assess, price_benefits
 from actuary.params import load_parameters
 from actuary.retirement import retirement_date
 
-__all__ = ["__version__", "assess", "load_parameters", "price_benefits", "retirement_date"]
+__all__ = [
+    "__version__",
+    "assess",
+    "draft_budget",
+    "load_parameters",
+    "load_run",
+    "price_benefits",
+    "project",
+    "retirement_date",
+    "write_budget",
+]
+
+#: Entry points imported on first use (xarray, dask: keep ``import actuary`` light).
+_LAZY = {
+    "load_run": "actuary.spec.run",
+    "project": "actuary.projection",
+    "draft_budget": "actuary.budget",
+    "write_budget": "actuary.budget",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'actuary' has no attribute {name!r}")
