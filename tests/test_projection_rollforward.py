@@ -184,3 +184,11 @@ def test_pool_region_books_the_provincial_account() -> None:
     assert g(ds, "B", "balance_close", 2026) == pytest.approx(206.3836)
     assert g(ds, "JL", "balance_close", 2026) == pytest.approx(206.3836)
     assert g(ds, "JL", "remittance_from_lower", 2026) == 0.0
+
+
+def test_a_rule_returning_bad_multipliers_is_refused() -> None:
+    def negative(state: RateState) -> np.ndarray:
+        return -state.multiplier
+
+    with pytest.raises(ValueError, match="negative"):
+        roll_forward(_flows(), negative)

@@ -153,7 +153,16 @@ def _multiplier_source(
             if rule is None:  # keep the initial multipliers
                 return state.multiplier.copy()
             m = np.asarray(rule(state), dtype=np.float64)
-            return np.broadcast_to(m, (p, c)).copy()
+            try:
+                out = np.broadcast_to(m, (p, c)).copy()
+            except ValueError:
+                raise ValueError(
+                    f"rate rule {rule!r} returned shape {m.shape}; expected (path, class) = "
+                    f"({p}, {c})"
+                ) from None
+            if not np.all(np.isfinite(out)) or np.any(out < 0):
+                raise ValueError(f"rate rule {rule!r} returned negative or non-finite multipliers")
+            return out
 
         return get_rule, rule  # type: ignore[return-value]
     arr = np.asarray(rate, dtype=np.float64)
