@@ -165,3 +165,15 @@ def test_with_paths_overrides() -> None:
     assert (run.n_paths, run.seed) == (50, 3)
     with pytest.raises(InputError):
         run.with_paths(0)
+
+
+def test_wrong_money_unit(models: Path) -> None:
+    _edit(models / "jilin.toml", 'money_unit = "万元"', 'money_unit = "元"')
+    with pytest.raises(InputError, match=r"outputs\.money_unit"):
+        load_run(models / "jilin.toml")
+
+
+def test_only_the_additive_mean_as_central_statistic(models: Path) -> None:
+    _edit(models / "jilin.toml", 'central = "mean"', 'central = "median"')
+    with pytest.raises(InputError, match=r"outputs\.central"):
+        load_run(models / "jilin.toml")
