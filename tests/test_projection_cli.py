@@ -106,3 +106,18 @@ def test_simulate_writes_paths_nc(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         == 0
     )
     assert (out / "paths.nc").read_bytes() == (out3 / "paths.nc").read_bytes()
+
+
+def test_budget_under_a_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patch_fit(monkeypatch)
+    out = tmp_path / "b"
+    argv = ["budget", str(SMALL), "--out", str(out), "--paths", "20", "--quiet"]
+    assert main([*argv, "--scenario", "reserve_high"]) == 0
+    text = (out / "budget_2027_summary.txt").read_text(encoding="utf-8")
+    assert "scenario reserve_high" in text
+    capsys.readouterr()
+    bad = tmp_path / "c"
+    err = _fails(["budget", str(SMALL), "--out", str(bad), "--scenario", "nope"], bad, capsys)
+    assert "nope" in err

@@ -5,6 +5,7 @@ Projects the run (same options as ``actuary simulate``: ``--paths``, ``--seed``,
 pooling sub-unit, official items in Chinese and English, 万元; an assumptions and 定性调整 sheet),
 ``DIR/budget_<year>.csv``, ``DIR/budget_<year>_assumptions.csv``,
 ``DIR/budget_<year>_summary.txt`` and the simulation behind them, ``DIR/paths.nc``.
+``--scenario NAME`` drafts under one of the run file's scenarios instead of the baseline.
 Bad data or model files exit with code 2 and a one-line cause; nothing is half-written.
 """
 
@@ -21,6 +22,12 @@ __all__ = ["configure", "run"]
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``actuary budget``."""
     add_run_arguments(parser)
+    parser.add_argument(
+        "--scenario",
+        default="baseline",
+        metavar="NAME",
+        help="draft the budget under this scenario of the run file (default: baseline)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from actuary.manifest import write_manifest
     from actuary.projection import write_paths
 
-    proj, data = project_from_args(args, ["baseline"])
-    draft = draft_budget(proj, data)
+    proj, data = project_from_args(args, [args.scenario])
+    draft = draft_budget(proj, data, scenario=args.scenario)
     with staged_output(args.out) as tmp:
         write_budget(draft, tmp)
         write_paths(proj.data, tmp / "paths.nc")
