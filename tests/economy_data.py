@@ -27,9 +27,16 @@ def province_frames(
     cpi = 0.02 + 0.008 * rng.standard_normal(n)
     dep = np.clip(0.03 - 0.0013 * np.arange(n) + 0.002 * rng.standard_normal(n), 0.005, None)
     inc = 19000 * np.exp(np.cumsum(0.07 + 0.01 * rng.standard_normal(n)))
-    economy = pd.DataFrame({"year": years, "avg_wage": wage, "employment": emp,
-                            "cpi_growth": cpi, "deposit_rate": dep,
-                            "national_disposable_income": inc})
+    economy = pd.DataFrame(
+        {
+            "year": years,
+            "avg_wage": wage,
+            "employment": emp,
+            "cpi_growth": cpi,
+            "deposit_rate": dep,
+            "national_disposable_income": inc,
+        }
+    )
     regions = list(REGION_CODES[:n_regions])
     share = rng.dirichlet(np.full(len(regions), 5.0))
     rel = np.exp(0.1 * rng.standard_normal(len(regions)))
@@ -53,11 +60,22 @@ def province_frames(
                 pay = cw * w_r * (0.8 + 0.05 * k)
                 due = pay * 0.004 * k
                 col = due * (0.95 + 0.02 * np.tanh(rng.standard_normal()))
-                xrows.append({"year": y, "region": reg, "industry_class": k,
-                              "covered_workers": cw, "covered_payroll": pay,
-                              "contributions_due": due, "contributions_collected": col})
-    return {"economy": economy, "economy_region": pd.DataFrame(rows),
-            "exposure": pd.DataFrame(xrows)}
+                xrows.append(
+                    {
+                        "year": y,
+                        "region": reg,
+                        "industry_class": k,
+                        "covered_workers": cw,
+                        "covered_payroll": pay,
+                        "contributions_due": due,
+                        "contributions_collected": col,
+                    }
+                )
+    return {
+        "economy": economy,
+        "economy_region": pd.DataFrame(rows),
+        "exposure": pd.DataFrame(xrows),
+    }
 
 
 def fixed_params(
@@ -96,19 +114,29 @@ def fixed_params(
     sd = np.asarray(sigma)
     cm = np.full((k, k), corr)
     np.fill_diagonal(cm, 1.0)
-    gp = GrowthSystemParams(tuple(GROWTH_SERIES), np.asarray(mean, dtype=float),
-                            np.diag(ar1).astype(float), cm * np.outer(sd, sd), "ar")
+    gp = GrowthSystemParams(
+        tuple(GROWTH_SERIES),
+        np.asarray(mean, dtype=float),
+        np.diag(ar1).astype(float),
+        cm * np.outer(sd, sd),
+        "ar",
+    )
     growth = GrowthSystem().fix(gp, np.asarray(initial, dtype=float))
     regions = tuple(REGION_CODES[:n_regions])
     classes = tuple(INDUSTRY_CLASSES[:n_classes])
     share = rng.dirichlet(np.ones(n_classes), size=n_regions)
     cov0 = rng.uniform(0.4, 0.7, n_regions)
     base = EconomyBase(
-        base_year=2025, regions=regions, classes=classes,
-        avg_wage_province=90000.0, employment_province=7.0e6, disposable_income=56502.0,
+        base_year=2025,
+        regions=regions,
+        classes=classes,
+        avg_wage_province=90000.0,
+        employment_province=7.0e6,
+        disposable_income=56502.0,
         avg_wage_region=rng.uniform(70000, 110000, n_regions),
         employment_region=rng.uniform(2e5, 1e6, n_regions),
-        class_share=share, coverage=np.repeat(cov0[:, None], n_classes, axis=1),
+        class_share=share,
+        coverage=np.repeat(cov0[:, None], n_classes, axis=1),
         wage_relativity=rng.uniform(0.7, 1.4, (n_regions, n_classes)),
         collection_rate=rng.uniform(0.9, 0.99, n_regions),
     )
@@ -117,9 +145,17 @@ def fixed_params(
     re = PanelAR("regional_employment").fix(PanelARParams(0.2, 0.01), zero, regions)
     col_mean = np.log(base.collection_rate / (1 - base.collection_rate)) + 0.1
     col = PanelAR("collection").fix(
-        PanelARParams(0.5, 0.1), np.log(base.collection_rate / (1 - base.collection_rate))
-        - col_mean, regions)
+        PanelARParams(0.5, 0.1),
+        np.log(base.collection_rate / (1 - base.collection_rate)) - col_mean,
+        regions,
+    )
     cov = CoverageProcess().fix(
-        CoverageParams(np.full(n_regions * n_classes, coverage_target), coverage_speed,
-                       coverage_sigma, coverage_rho), base.coverage.ravel())
+        CoverageParams(
+            np.full(n_regions * n_classes, coverage_target),
+            coverage_speed,
+            coverage_sigma,
+            coverage_rho,
+        ),
+        base.coverage.ravel(),
+    )
     return EconomyParams(growth, rw, re, cov, col, col_mean, base)

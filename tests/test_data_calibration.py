@@ -47,12 +47,14 @@ def test_province_wage_before_2020_follows_non_private_growth(prov: ProvinceData
     # constant is the full/non-private ratio seen in 2021-2022 (0.923, 0.916) within 2 points
     npw = _public("jilin_avg_wage_nonprivate_1995_2022.csv").set_index("statistical_year")
     eco = prov.economy.set_index("year")
-    ratio = np.array([eco.loc[y, "avg_wage"] / npw.loc[y, "annual_avg_wage_yuan"]
-                      for y in range(2010, 2020)])
+    ratio = np.array(
+        [eco.loc[y, "avg_wage"] / npw.loc[y, "annual_avg_wage_yuan"] for y in range(2010, 2020)]
+    )
     assert ratio.max() / ratio.min() - 1 < 1e-3
     fc = _public("jilin_avg_wage_full_caliber_2019_2024.csv").set_index("statistical_year")
-    seen = [fc.loc[y, "annual_avg_wage_yuan"] / npw.loc[y, "annual_avg_wage_yuan"]
-            for y in (2021, 2022)]
+    seen = [
+        fc.loc[y, "annual_avg_wage_yuan"] / npw.loc[y, "annual_avg_wage_yuan"] for y in (2021, 2022)
+    ]
     assert abs(ratio.mean() - np.mean(seen)) < 0.02
 
 
@@ -120,8 +122,7 @@ def test_revenue_and_expenditure_per_worker_2021_near_national(prov: ProvinceDat
     n21 = nat[nat["year"] == 2021].set_index("item")["value"]
     workers = prov.exposure.groupby("year")["covered_workers"].sum().loc[2021]
     fb = prov.fund_balance.set_index("year").loc[2021]
-    for col, item in (("revenue_total", "fund_revenue"), ("expenditure_total",
-                                                          "fund_expenditure")):
+    for col, item in (("revenue_total", "fund_revenue"), ("expenditure_total", "fund_expenditure")):
         national = n21[item] * 1e8 / (n21["participants_year_end"] * 1e4)
         ratio = fb[col] / workers / national
         assert 0.6 < ratio < 1.1, (col, ratio)
@@ -162,8 +163,11 @@ def test_major_accidents_many_victims_at_once(prov: ProvinceData) -> None:
     assert len(sizes) >= 3
     assert sizes.min() >= 10
     # all victims of an event share the date, region and class
-    assert (ev.groupby("event_id")[["accident_date", "region", "industry_class"]]
-            .nunique() == 1).all().all()
+    assert (
+        (ev.groupby("event_id")[["accident_date", "region", "industry_class"]].nunique() == 1)
+        .all()
+        .all()
+    )
     years = ev.groupby("event_id")["accident_date"].first().dt.year
     assert years.max() - years.min() >= 5  # spread across the history
 
@@ -210,8 +214,9 @@ def test_contribution_rates_stay_within_the_national_grade_band(prov: ProvinceDa
     # 人社部发〔2015〕71号: base rates 0.2/0.4/0.7/0.9/1.1/1.3/1.6/1.9 % by class, grades
     # 50-150 % of base. In 2016-2017 (no phased cut yet) the effective rate due/payroll of each
     # class lies in [0.5, 1.5] × base.
-    base = dict(zip(range(1, 9), (0.002, 0.004, 0.007, 0.009, 0.011, 0.013, 0.016, 0.019),
-                    strict=True))
+    base = dict(
+        zip(range(1, 9), (0.002, 0.004, 0.007, 0.009, 0.011, 0.013, 0.016, 0.019), strict=True)
+    )
     ex = prov.exposure[prov.exposure["year"].isin([2016, 2017])]
     eff = ex.groupby("industry_class")[["contributions_due", "covered_payroll"]].sum()
     rate = eff["contributions_due"] / eff["covered_payroll"]
@@ -244,10 +249,11 @@ def test_one_off_payments_agree_with_actuary_benefits(prov: ProvinceData) -> Non
         c = cl.loc[paid.index]
         a = wage.reindex(c["accident_date"].dt.year - 1).to_numpy() / 12
         delay_days = (365.25 * (paid["calendar_year"] - c["grading_date"].dt.year)).round()
-        sep = (c["grading_date"] + pd.to_timedelta(delay_days, unit="D")).fillna(
-            c["accident_date"])
+        sep = (c["grading_date"] + pd.to_timedelta(delay_days, unit="D")).fillna(c["accident_date"])
         r = price_benefits(
-            c["outcome"].to_numpy(), c["monthly_wage"].to_numpy(), a,
+            c["outcome"].to_numpy(),
+            c["monthly_wage"].to_numpy(),
+            a,
             c["accident_date"].to_numpy().astype("datetime64[D]"),
             birth_date=c["birth_date"].to_numpy().astype("datetime64[D]"),
             retirement_group=np.where(c["sex"] == "M", "male", "female_worker"),

@@ -181,8 +181,9 @@ def test_payments_that_do_not_reconcile_with_execution(folder: Path) -> None:
 
 def test_metadata_missing_key(folder: Path) -> None:
     path = folder / "metadata.toml"
-    text = "\n".join(ln for ln in path.read_text(encoding="utf-8").split("\n")
-                     if not ln.startswith("synthetic"))
+    text = "\n".join(
+        ln for ln in path.read_text(encoding="utf-8").split("\n") if not ln.startswith("synthetic")
+    )
     path.write_text(text, encoding="utf-8")
     err = _error(folder)
     assert err.field == "synthetic" and "metadata.toml" in str(err)

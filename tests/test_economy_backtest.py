@@ -21,8 +21,14 @@ def test_series_backtest_is_calibrated_when_the_model_is_true() -> None:
     n = 160
     growth = 0.05 + 0.02 * rng.standard_normal(n)
     levels = pd.Series(1000 * np.exp(np.cumsum(growth)), index=np.arange(1850, 1850 + n))
-    bt = backtest_series(levels, first_origin=1900, horizons=1, n_paths=2000,
-                         max_ar_order=0, parameter_uncertainty=True)
+    bt = backtest_series(
+        levels,
+        first_origin=1900,
+        horizons=1,
+        n_paths=2000,
+        max_ar_order=0,
+        parameter_uncertainty=True,
+    )
     tab = bt.table().loc[("level", 1)]
     m = tab["n"]
     assert m == 109
@@ -37,7 +43,12 @@ def test_model_backtest_produces_the_table() -> None:
     bt = backtest_model(h, first_origin=2020, n_paths=200)
     tab = bt.table()
     assert set(tab.index.get_level_values("quantity")) >= {
-        "avg_wage_province", "covered_payroll", "coverage_rate", "collection_rate", "cpi_growth"}
+        "avg_wage_province",
+        "covered_payroll",
+        "coverage_rate",
+        "collection_rate",
+        "cpi_growth",
+    }
     # origins 2020..2024; horizon 1 has 5 forecasts, horizon 3 has 3
     assert tab.loc[("avg_wage_province", 1), "n"] == 5
     assert tab.loc[("avg_wage_province", 3), "n"] == 3

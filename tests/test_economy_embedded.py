@@ -56,8 +56,9 @@ def test_deterministic_first_year_matches_base_year_data(fitted: tuple) -> None:
     x = data.exposure[data.exposure["year"] == 2025].set_index(["region", "industry_class"])
     reg = data.economy_region[data.economy_region["year"] == 2025].set_index("region")
     r, k = "220100", 3
-    kappa = float(x.loc[(r, k), "covered_payroll"] / x.loc[(r, k), "covered_workers"]
-                  / reg.loc[r, "avg_wage"])
+    kappa = float(
+        x.loc[(r, k), "covered_payroll"] / x.loc[(r, k), "covered_workers"] / reg.loc[r, "avg_wage"]
+    )
     sel = ds.sel(region=r, industry_class=k)
     got = (sel.covered_payroll / (sel.covered_workers * ds.avg_wage.sel(region=r))).values.item()
     assert got == pytest.approx(kappa, rel=1e-10)

@@ -44,10 +44,12 @@ def test_closed_form_with_zero_volatility_and_no_parameter_uncertainty() -> None
         path = [mu + phi**h * (y0 - mu) for h in range(1, len(YEARS) + 1)]
         if name == "wage_growth":
             exp_w = [b.avg_wage_province * math.exp(sum(path[: h + 1])) for h in range(len(path))]
-            np.testing.assert_allclose(ds.avg_wage_province.values, np.tile(exp_w, (4, 1)),
-                                       rtol=1e-12)
-            np.testing.assert_allclose(ds.wage_growth.values[0], [math.expm1(v) for v in path],
-                                       rtol=1e-12)
+            np.testing.assert_allclose(
+                ds.avg_wage_province.values, np.tile(exp_w, (4, 1)), rtol=1e-12
+            )
+            np.testing.assert_allclose(
+                ds.wage_growth.values[0], [math.expm1(v) for v in path], rtol=1e-12
+            )
             wage_idx = [math.exp(sum(path[: h + 1])) for h in range(len(path))]
         if name == "employment_growth":
             emp_idx = [math.exp(sum(path[: h + 1])) for h in range(len(path))]
@@ -58,10 +60,12 @@ def test_closed_form_with_zero_volatility_and_no_parameter_uncertainty() -> None
             np.testing.assert_allclose(ds.cpi_growth.values[3], path, rtol=1e-12)
     # regions: deviations start at 0 and have no noise → every region grows at the provincial rate
     for h in range(len(YEARS)):
-        np.testing.assert_allclose(ds.avg_wage.values[0, h], b.avg_wage_region * wage_idx[h],
-                                   rtol=1e-12)
-        np.testing.assert_allclose(ds.employment.values[1, h], b.employment_region * emp_idx[h],
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            ds.avg_wage.values[0, h], b.avg_wage_region * wage_idx[h], rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            ds.employment.values[1, h], b.employment_region * emp_idx[h], rtol=1e-12
+        )
     # scheduled coverage c_h = c* - (c* - c0)(1 - lambda)^h, covered = c e pi,
     # payroll = covered w kappa
     cp = params.coverage.params
@@ -130,8 +134,12 @@ def test_pin_and_parameter_override_are_applied_and_recorded() -> None:
     d = det.simulate(range(2026, 2060), 1, np.random.default_rng(0), overrides=[mean])
     assert float(d.wage_growth.values[0, -1]) == pytest.approx(0.05, abs=1e-6)
     # collection pin
-    c = det.simulate(YEARS, 2, np.random.default_rng(0),
-                     overrides=[Override("collection_rate", 0.97, "target", year=2027)])
+    c = det.simulate(
+        YEARS,
+        2,
+        np.random.default_rng(0),
+        overrides=[Override("collection_rate", 0.97, "target", year=2027)],
+    )
     np.testing.assert_allclose(c.collection_rate.sel(year=2027).values, 0.97, rtol=1e-12)
 
 
@@ -207,16 +215,21 @@ def _write(tmp_path: Path, body: str) -> Path:
 
 
 def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
-    p = _write(tmp_path, '[model.volatilty_scale]\nvalue = 1.0\nunit = "factor"\n'
-               'basis = "standard"\nnote = "typo"\n')
+    p = _write(
+        tmp_path,
+        '[model.volatilty_scale]\nvalue = 1.0\nunit = "factor"\n'
+        'basis = "standard"\nnote = "typo"\n',
+    )
     with pytest.raises(InputError) as e:
         spec_from_assumptions(read_assumption_file(p))
     assert str(p) in str(e.value) and "model.volatilty_scale" in str(e.value)
 
 
 def test_wrong_unit_names_file_and_key(tmp_path: Path) -> None:
-    p = _write(tmp_path, '[coverage.target]\nvalue = 90\nunit = "percent"\n'
-               'basis = "judgement"\nnote = "plan"\n')
+    p = _write(
+        tmp_path,
+        '[coverage.target]\nvalue = 90\nunit = "percent"\nbasis = "judgement"\nnote = "plan"\n',
+    )
     with pytest.raises(InputError) as e:
         spec_from_assumptions(read_assumption_file(p))
     assert str(p) in str(e.value) and "coverage.target" in str(e.value)
@@ -224,15 +237,20 @@ def test_wrong_unit_names_file_and_key(tmp_path: Path) -> None:
 
 
 def test_adjustment_needs_reason_and_is_applied(tmp_path: Path) -> None:
-    body = ('[adjustment.w26]\nvalue = { target = "wage_growth", year = 2026, value = 0.04 }\n'
-            'unit = "fraction"\nbasis = "judgement"\nnote = "guideline"\n')
+    body = (
+        '[adjustment.w26]\nvalue = { target = "wage_growth", year = 2026, value = 0.04 }\n'
+        'unit = "fraction"\nbasis = "judgement"\nnote = "guideline"\n'
+    )
     p = _write(tmp_path, body)
     with pytest.raises(InputError, match="reason"):
         spec_from_assumptions(read_assumption_file(p))
-    p = _write(tmp_path, body + 'reason = "2026 wage guideline"\n'
-               '[model.volatility_scale]\nvalue = 0.0\nunit = "factor"\nbasis = "standard"\n'
-               'note = "test"\n[model.parameter_uncertainty]\nvalue = false\nunit = "-"\n'
-               'basis = "standard"\nnote = "test"\n')
+    p = _write(
+        tmp_path,
+        body + 'reason = "2026 wage guideline"\n'
+        '[model.volatility_scale]\nvalue = 0.0\nunit = "factor"\nbasis = "standard"\n'
+        'note = "test"\n[model.parameter_uncertainty]\nvalue = false\nunit = "-"\n'
+        'basis = "standard"\nnote = "test"\n',
+    )
     model = EconomyModel.from_assumptions(read_assumption_file(p))
     res = model.fit(province_frames())
     ds = res.simulate(YEARS, 3, np.random.default_rng(0))
@@ -242,9 +260,14 @@ def test_adjustment_needs_reason_and_is_applied(tmp_path: Path) -> None:
 
 def test_scenario_override_of_the_file_reaches_the_model(tmp_path: Path) -> None:
     af = read_assumption_file(ROOT / "models/assumptions/economy.toml")
-    af2 = af.with_overrides([Override("coverage.target", 0.95, "扩面 plan", origin="high.toml"),
-                             Override("assumptions.economy.cpi_growth", 0.01, "low CPI",
-                                      year=2027, origin="high.toml")])
+    af2 = af.with_overrides(
+        [
+            Override("coverage.target", 0.95, "扩面 plan", origin="high.toml"),
+            Override(
+                "assumptions.economy.cpi_growth", 0.01, "low CPI", year=2027, origin="high.toml"
+            ),
+        ]
+    )
     model = EconomyModel.from_assumptions(af2)
     assert model.spec.coverage_target == 0.95
     res = model.fit(province_frames())

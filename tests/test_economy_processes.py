@@ -55,8 +55,9 @@ def test_ar_form_recovers_parameters_on_a_long_series() -> None:
     p = res.params
     np.testing.assert_allclose(np.diag(p.ar), np.diag(a), atol=0.1)
     # sd of the sample mean of an AR(1): sigma / ((1 - phi) sqrt(n))
-    np.testing.assert_allclose(p.mean, mu, rtol=0, atol=float(np.max(4 * sd / (
-        (1 - np.diag(a)) * np.sqrt(600)))))
+    np.testing.assert_allclose(
+        p.mean, mu, rtol=0, atol=float(np.max(4 * sd / ((1 - np.diag(a)) * np.sqrt(600))))
+    )
     np.testing.assert_allclose(np.sqrt(np.diag(p.cov)), sd, rtol=0.1)
     corr = p.cov[0, 1] / np.sqrt(p.cov[0, 0] * p.cov[1, 1])
     assert corr == pytest.approx(0.5, abs=0.1)
@@ -77,8 +78,9 @@ def test_auto_picks_var_when_cross_dynamics_are_strong() -> None:
 
 def test_auto_picks_univariate_ar_on_short_independent_series() -> None:
     mu = np.array([0.06, 0.005, 0.02, 0.015, 0.05])
-    y = _simulate_truth(np.diag([0.3, 0, 0, 0.8, 0]), mu, np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]),
-                        16, seed=3)
+    y = _simulate_truth(
+        np.diag([0.3, 0, 0, 0.8, 0]), mu, np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 16, seed=3
+    )
     res = GrowthSystem().fit(_frame(y))
     assert res.params.form == "ar"
     assert set(res.diagnostics.columns) >= {"ljung_box_p", "jarque_bera_p", "shapiro_p"}
@@ -115,13 +117,13 @@ def test_simulated_moments_match_analytic_moments() -> None:
 
 def test_parameter_uncertainty_widens_the_fan() -> None:
     mu = np.array([0.06, 0.005, 0.02, 0.015, 0.05])
-    y = _simulate_truth(np.diag([0.5, 0, 0, 0.8, 0]), mu,
-                        np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 16, seed=4)
+    y = _simulate_truth(
+        np.diag([0.5, 0, 0, 0.8, 0]), mu, np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 16, seed=4
+    )
     res = GrowthSystem(form="ar").fit(_frame(y))
     rng = np.random.default_rng(0)
     with_u = res.simulate(range(2026, 2036), 20_000, rng, uncertainty=True)
-    without = res.simulate(range(2026, 2036), 20_000, np.random.default_rng(0),
-                           uncertainty=False)
+    without = res.simulate(range(2026, 2036), 20_000, np.random.default_rng(0), uncertainty=False)
     lvl_u = with_u[:, :, 0].cumsum(axis=1)[:, -1]
     lvl_0 = without[:, :, 0].cumsum(axis=1)[:, -1]
     assert lvl_u.std() > 1.1 * lvl_0.std()
@@ -149,8 +151,9 @@ def test_coverage_fit_recovers_speed_and_saturation() -> None:
     assert res.params.fitted_saturation == pytest.approx(0.9, abs=0.02)
     sched = res.scheduled(3)
     expect = 0.9 - (0.9 - c[-1]) * (1 - res.params.speed) ** 3
-    np.testing.assert_allclose(sched[-1], res.params.target - (res.params.target - c[-1])
-                               * (1 - res.params.speed) ** 3)
+    np.testing.assert_allclose(
+        sched[-1], res.params.target - (res.params.target - c[-1]) * (1 - res.params.speed) ** 3
+    )
     assert np.max(np.abs(sched[-1] - expect)) < 0.02
 
 
@@ -183,8 +186,9 @@ def test_fitted_model_moments_match_simulation(form: str) -> None:
 def test_kendall_bias_correction_formula() -> None:
     # phi_bc = (T phi_hat + 1) / (T - 3) (Kendall 1954, AR(1) with intercept), mean unchanged
     mu = np.array([0.06, 0.005, 0.02, 0.015, 0.05])
-    y = _simulate_truth(np.diag([0.6, 0.5, 0.4, 0.7, 0.5]), mu,
-                        np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 40, seed=11)
+    y = _simulate_truth(
+        np.diag([0.6, 0.5, 0.4, 0.7, 0.5]), mu, np.diag([4e-4, 1e-4, 6e-5, 4e-6, 1e-4]), 40, seed=11
+    )
     plain = GrowthSystem(form="ar").fit(_frame(y))
     corr = GrowthSystem(form="ar", bias_correct=True).fit(_frame(y))
     t = len(y) - 1  # residuals: the first observation is held back for the lag
