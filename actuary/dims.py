@@ -66,7 +66,14 @@ REGION_BY_CODE: Final[dict[str, Region]] = {r.code: r for r in REGIONS}
 #: National industry risk classes 1 (lowest risk) … 8 (highest), 人社部发〔2015〕71号.
 INDUSTRY_CLASSES: Final[tuple[int, ...]] = (1, 2, 3, 4, 5, 6, 7, 8)
 INDUSTRY_LABELS_ZH: Final[dict[int, str]] = {
-    1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类", 6: "六类", 7: "七类", 8: "八类"
+    1: "一类",
+    2: "二类",
+    3: "三类",
+    4: "四类",
+    5: "五类",
+    6: "六类",
+    7: "七类",
+    8: "八类",
 }
 
 #: Claim outcomes: medical only, disability grades 1-10, death.
@@ -117,6 +124,12 @@ ALL_ITEMS: Final[tuple[Item, ...]] = REVENUE_ITEMS + EXPENDITURE_ITEMS + TOTAL_I
 ITEM_BY_CODE: Final[dict[str, Item]] = {i.code: i for i in ALL_ITEMS}
 REVENUE_CODES: Final[tuple[str, ...]] = tuple(i.code for i in REVENUE_ITEMS)
 EXPENDITURE_CODES: Final[tuple[str, ...]] = tuple(i.code for i in EXPENDITURE_ITEMS)
+#: Expenditure the fund pays out: every expenditure item except the flows between levels.
+OUTGO_CODES: Final[tuple[str, ...]] = tuple(
+    c for c in EXPENDITURE_CODES if c not in ("subsidy_to_lower", "remittance_to_higher")
+)
+#: Revenue a sub-unit raises itself (consolidated as plain sums over sub-units).
+OWN_REVENUE_CODES: Final[tuple[str, ...]] = ("contributions", "other_revenue")
 #: Items that flow between levels of government; they net out in the consolidated provincial
 #: budget under 统收统支 (FACTS.md §7.2).
 INTERNAL_FLOW_CODES: Final[tuple[str, ...]] = (

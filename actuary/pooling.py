@@ -63,15 +63,8 @@ __all__ = [
     "region_net_flows",
 ]
 
-_OWN_REVENUE = ("contributions", "other_revenue")
-_OWN_EXPENDITURE = (
-    "medical_benefits",
-    "disability_benefits",
-    "death_benefits",
-    "appraisal",
-    "prevention",
-    "other_expenditure",
-)
+_OWN_REVENUE = dims.OWN_REVENUE_CODES
+_OWN_EXPENDITURE = dims.OUTGO_CODES
 
 
 def _single(ds: xr.Dataset, scenario: str | None) -> xr.Dataset:

@@ -36,7 +36,7 @@ With ``volatility = false`` every random draw is replaced by its mean (golden te
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -752,77 +752,62 @@ CLAIM_COLUMNS = (
 def _validate(claims: pd.DataFrame, payments: pd.DataFrame, benef: pd.DataFrame) -> None:
     """The checks the claims model relies on (the data loader checks more)."""
 
-    def rows(mask: Any) -> list[int]:
-        return [int(i) + 1 for i in np.flatnonzero(np.asarray(mask))]
+    def fail_if(mask: Any, rule: str, file: str, field: str) -> None:
+        bad = np.asarray(mask)
+        if bad.any():
+            rows = [int(i) + 1 for i in np.flatnonzero(bad)]
+            raise InputError(rule, file=file, field=field, rows=rows)
 
-    for col in CLAIM_COLUMNS:
-        if col not in claims.columns:
-            raise InputError("missing column", file="claims.csv.gz", field=col)
-    bad = ~claims["outcome"].astype(str).isin(OUTCOMES)
-    if bad.any():
-        raise InputError(
-            "unknown outcome (medical_only, grade_1 … grade_10, death)",
-            file="claims.csv.gz",
-            field="outcome",
-            rows=rows(bad),
-        )
+    def require(frame: pd.DataFrame, columns: Iterable[str], file: str) -> None:
+        for col in columns:
+            if col not in frame.columns:
+                raise InputError("missing column", file=file, field=col)
+
+    claims_file, payments_file, benef_file = "claims.csv.gz", "payments.csv.gz", "beneficiaries.csv"
+    require(claims, CLAIM_COLUMNS, claims_file)
+    fail_if(
+        ~claims["outcome"].astype(str).isin(OUTCOMES),
+        "unknown outcome (medical_only, grade_1 … grade_10, death)",
+        claims_file,
+        "outcome",
+    )
     wage = pd.to_numeric(claims["monthly_wage"], errors="coerce")
-    bad = ~(wage >= 0)
-    if bad.any():
-        raise InputError(
-            "must be a number ≥ 0 (yuan per month)",
-            file="claims.csv.gz",
-            field="monthly_wage",
-            rows=rows(bad),
-        )
+    fail_if(~(wage >= 0), "must be a number ≥ 0 (yuan per month)", claims_file, "monthly_wage")
     cls = pd.to_numeric(claims["industry_class"], errors="coerce")
-    bad = ~cls.isin(dims.INDUSTRY_CLASSES)
-    if bad.any():
-        raise InputError(
-            "industry class must be 1-8",
-            file="claims.csv.gz",
-            field="industry_class",
-            rows=rows(bad),
-        )
+    fail_if(
+        ~cls.isin(dims.INDUSTRY_CLASSES),
+        "industry class must be 1-8",
+        claims_file,
+        "industry_class",
+    )
     for col in ("accident_date", "recognition_date", "birth_date"):
         d = pd.to_datetime(claims[col], errors="coerce")
-        if d.isna().any():
-            raise InputError(
-                "not a date (YYYY-MM-DD)", file="claims.csv.gz", field=col, rows=rows(d.isna())
-            )
+        fail_if(d.isna(), "not a date (YYYY-MM-DD)", claims_file, col)
     try:
         _nursing_names(claims["nursing"])
     except InputError as exc:
-        raise InputError(exc.rule, file="claims.csv.gz", field="nursing", rows=exc.rows) from None
-    for col in ("claim_id", "calendar_year", "benefit_item", "amount"):
-        if col not in payments.columns:
-            raise InputError("missing column", file="payments.csv.gz", field=col)
-    bad = ~payments["benefit_item"].astype(str).isin(dims.BENEFIT_ITEMS)
-    if bad.any():
-        raise InputError(
-            "unknown benefit item", file="payments.csv.gz", field="benefit_item", rows=rows(bad)
-        )
+        raise InputError(exc.rule, file=claims_file, field="nursing", rows=exc.rows) from None
+    require(payments, ("claim_id", "calendar_year", "benefit_item", "amount"), payments_file)
+    fail_if(
+        ~payments["benefit_item"].astype(str).isin(dims.BENEFIT_ITEMS),
+        "unknown benefit item",
+        payments_file,
+        "benefit_item",
+    )
     if len(benef):
-        for col in ("region", "benefit_type", "grade", "sex", "birth_date", "monthly_amount"):
-            if col not in benef.columns:
-                raise InputError("missing column", file="beneficiaries.csv", field=col)
-        bad = ~benef["benefit_type"].astype(str).isin(dims.BENEFIT_TYPES)
-        if bad.any():
-            raise InputError(
-                "unknown benefit type",
-                file="beneficiaries.csv",
-                field="benefit_type",
-                rows=rows(bad),
-            )
+        require(
+            benef,
+            ("region", "benefit_type", "grade", "sex", "birth_date", "monthly_amount"),
+            benef_file,
+        )
+        fail_if(
+            ~benef["benefit_type"].astype(str).isin(dims.BENEFIT_TYPES),
+            "unknown benefit type",
+            benef_file,
+            "benefit_type",
+        )
         amt = pd.to_numeric(benef["monthly_amount"], errors="coerce")
-        bad = ~(amt >= 0)
-        if bad.any():
-            raise InputError(
-                "must be a number ≥ 0 (yuan per month)",
-                file="beneficiaries.csv",
-                field="monthly_amount",
-                rows=rows(bad),
-            )
+        fail_if(~(amt >= 0), "must be a number ≥ 0 (yuan per month)", benef_file, "monthly_amount")
 
 
 def _complete_profile(prof: pd.DataFrame) -> pd.DataFrame:

@@ -73,16 +73,7 @@ def check_fund(ds: xr.Dataset) -> None:
         for code in dims.INTERNAL_FLOW_CODES:
             if np.any(get(code)[:, :, jl] != 0.0):
                 raise InvariantError(f"internal flow {code} does not net out in the province")
-        consolidated = [
-            "contributions",
-            "other_revenue",
-            "medical_benefits",
-            "disability_benefits",
-            "death_benefits",
-            "appraisal",
-            "prevention",
-            "other_expenditure",
-        ]
+        consolidated = [*dims.OWN_REVENUE_CODES, *dims.OUTGO_CODES]
         rem = get("remittance_to_higher")[:, :, subs].sum(axis=2)
         tra = get("transfer_from_higher")[:, :, subs].sum(axis=2)
         mirror = (get("remittance_from_lower") - get("subsidy_to_lower"))[:, :, subs].sum(axis=2)

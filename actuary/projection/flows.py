@@ -60,13 +60,7 @@ BENEFIT_GROUPS: tuple[str, ...] = (
 ITEM_CODES: tuple[str, ...] = tuple(i.code for i in dims.ALL_ITEMS)
 _IX = {code: i for i, code in enumerate(ITEM_CODES)}
 #: Items of the consolidated province that are plain sums over sub-units.
-_CONSOLIDATED = (
-    "contributions",
-    "other_revenue",
-    *BENEFIT_GROUPS,
-    "prevention",
-    "other_expenditure",
-)
+_CONSOLIDATED = (*dims.OWN_REVENUE_CODES, *dims.OUTGO_CODES)
 
 
 @dataclass(frozen=True)

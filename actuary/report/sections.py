@@ -823,18 +823,7 @@ def _budget(v: ReportValues) -> Section:
             font_size=7,
         ),
     ]
-    exp_items = [
-        c
-        for c in (
-            "medical_benefits",
-            "disability_benefits",
-            "death_benefits",
-            "appraisal",
-            "prevention",
-            "other_expenditure",
-        )
-        if c in b.index
-    ]
+    exp_items = [c for c in dims.OUTGO_CODES if c in b.index]
     if exp_items:
 
         def bars(lang: Lang) -> Any:
