@@ -17,13 +17,20 @@ from actuary.retirement import retirement_date
 __all__ = [
     "__version__",
     "assess",
+    "compare",
     "draft_budget",
+    "expected_outturn",
     "load_parameters",
+    "load_province",
     "load_run",
+    "monitor",
     "price_benefits",
     "project",
     "retirement_date",
+    "solve_rates",
+    "verify",
     "write_budget",
+    "write_report",
 ]
 
 #: Entry points imported on first use (xarray, dask: keep ``import actuary`` light).
@@ -32,6 +39,13 @@ _LAZY = {
     "project": "actuary.projection",
     "draft_budget": "actuary.budget",
     "write_budget": "actuary.budget",
+    "load_province": "actuary.data",
+    "solve_rates": "actuary.rates",
+    "compare": "actuary.compare",
+    "write_report": "actuary.report.writer",
+    "verify": "actuary.manifest",
+    "monitor": "actuary.monitoring",
+    "expected_outturn": "actuary.monitoring",
 }
 
 
