@@ -17,7 +17,7 @@ from actuary.retirement import retirement_date
 __all__ = [
     "__version__",
     "assess",
-    "compare",
+    "compare_scenarios",
     "draft_budget",
     "expected_outturn",
     "load_parameters",
@@ -41,7 +41,7 @@ _LAZY = {
     "write_budget": "actuary.budget",
     "load_province": "actuary.data",
     "solve_rates": "actuary.rates",
-    "compare": "actuary.compare",
+    "compare_scenarios": "actuary.compare:compare",
     "write_report": "actuary.report.writer",
     "verify": "actuary.manifest",
     "monitor": "actuary.monitoring",
@@ -53,5 +53,6 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module, _, attr = _LAZY[name].partition(":")
+        return getattr(importlib.import_module(module), attr or name)
     raise AttributeError(f"module 'actuary' has no attribute {name!r}")
