@@ -57,6 +57,13 @@ def test_bad_choice_and_out_of_range_values(tmp_path: Path) -> None:
     assert e2.value.field == "retirement.female_worker_share"
 
 
+def test_nominal_items_must_be_severity_items(tmp_path: Path) -> None:
+    f = _edited(tmp_path, 'value = ["appraisal_fee"]', 'value = ["apraisal_fee"]')
+    with pytest.raises(InputError, match=r"severity\.items") as e:
+        ClaimsModel.from_assumptions(read_assumption_file(f))
+    assert e.value.field == "severity.nominal_items" and str(f) in str(e.value)
+
+
 def test_missing_key(tmp_path: Path) -> None:
     text = CLAIMS_TOML.read_text(encoding="utf-8")
     cut = re.sub(r"\[major\.rate\][^\[]*", "", text)

@@ -92,11 +92,16 @@ CL_GROUPS: dict[str, tuple[str, ...]] = {
     i: (i,) for i in dims.BENEFIT_ITEMS if i not in STREAM_ITEMS
 }
 NURSING = ("full", "most", "partial")
+#: Formula items proportional to the claimant's 本人工资 (条例 art. 64), which differs by region
+#: (e.g. 省本级 employers pay ~1.2 × the province's average wage): priced with the province-wide
+#: profile times the region's wage relativity (:func:`_wage_relativity`).
+OWN_WAGE_ITEMS: tuple[str, ...] = ("disability_lump_sum", "medical_lump_sum")
 #: Assumption keys used by the fit itself (an override of these needs a refit).
 FIT_KEYS: frozenset[str] = frozenset(
     {
         "incidence.max_recognition_lag",
         "severity.items",
+        "severity.nominal_items",
         "severity.min_developed",
         "severity.wage_basis",
         "development.tail",
@@ -534,9 +539,10 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
             per[item] = 0.0
         pct = np.cumsum(patterns[item_group[item]].incremental)
         age = np.clip(T - per["ay"].to_numpy(), 0, pct.size - 1)
-        per[item] = per[item] / pct[age] / per["A"]
+        base = 1.0 if item in spec.nominal_items else per["A"]
+        per[item] = per[item] / pct[age] / base
     mature = per[per["ay"] <= min(mature_ay.values())]
-    sev = fit_severity(mature, sev_items, ref_year=T)
+    sev = fit_severity(mature, sev_items, ref_year=T, nominal=spec.nominal_items)
     # --- claimant profile for formula pricing -----------------------------------------
     prof = claims[claims["outcome"].astype(str) != "medical_only"].copy()
     prof["A"] = a_ay.reindex(pd.MultiIndex.from_arrays([prof["ay"], prof["region"]])).to_numpy()
@@ -544,6 +550,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
     acc = pd.to_datetime(prof["accident_date"])
     prof["age"] = (acc - pd.to_datetime(prof["birth_date"])).dt.days / 365.25
     prof["sex_code"] = _sex_code(prof["sex"])
+    wage_rel = _wage_relativity(prof, regions)
     prof = prof.sort_values("claim_id")
     prof["rank"] = prof.groupby("outcome").cumcount()
     prof["n_in"] = prof.groupby("outcome")["claim_id"].transform("size")
@@ -579,6 +586,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
         area,
         ec_hist["national_disposable_income"],
         cnt_all,
+        wage_rel,
     )
     # --- entry lags of the streams from the payments -----------------------------------
     D = spec.entry_lag_max
@@ -659,6 +667,7 @@ def _fit(spec: ClaimsSpec, data: Any, params: ParameterSet) -> ClaimsResults:
             "area_history": area,
             "profile_base": profile_base,
             "beneficiaries": benef,
+            "wage_relativity": wage_rel,
         },
     )
     res.pending = _pending_entrants(res, cnt)
@@ -679,6 +688,7 @@ def _outstanding(
     area: pd.DataFrame,
     income: pd.Series,
     cnt: pd.DataFrame,
+    wage_rel: np.ndarray,
 ) -> np.ndarray:
     """Future payments (year after ``T`` …, region, chain-ladder item) of history accident years.
 
@@ -720,11 +730,13 @@ def _outstanding(
                 fut = pat.incremental[age + 1 :][:, None] * ult[None, :]
             else:
                 if item in sev.items:
-                    per = sev.expected(a_y)[sev.items.index(item)][None, :] * a_r[:, None]
+                    unit = np.ones_like(a_r) if sev.is_nominal(item) else a_r
+                    per = sev.expected(a_y)[sev.items.index(item)][None, :] * unit[:, None]
                 elif item == "death_lump_sum" and mult:
                     per = np.broadcast_to(mult["death_lump_sum_D"] * d_prev, (len(regions), N_OUT))
                 elif item in mult:
-                    per = mult[item][None, :] * a_r[:, None]
+                    rel = wage_rel if item in OWN_WAGE_ITEMS else np.ones_like(a_r)
+                    per = mult[item][None, :] * (a_r * rel)[:, None]
                 else:
                     per = np.zeros((len(regions), N_OUT))
                 prior = (n * per).sum(axis=1)
@@ -836,6 +848,32 @@ def _complete_profile(prof: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return pd.concat([prof, rows], ignore_index=True)
+
+
+def _wage_relativity(prof: pd.DataFrame, regions: tuple[str, ...]) -> np.ndarray:
+    r"""Relativity of the claimants' 本人工资 by region, (region,).
+
+    :math:`k_r = \overline{W/A}_r \,/\, \overline{W/A}` with
+    :math:`W/A = \min\{\max(w/A, 0.6), 3\}` (条例 art. 64) averaged over the history's graded
+    and death claims of region *r* and of the province. The formula items proportional to
+    本人工资 (:data:`OWN_WAGE_ITEMS`, 伤残津贴, 供养亲属抚恤金) are priced on the province-wide
+    claimant profile times :math:`k_r`, so a region whose employers pay more than the pooling
+    area's average wage (省本级) gets its own level while the province total is unchanged
+    (the count-weighted mean of :math:`k_r` is 1). A region without claims gets 1.
+    """
+    x = np.clip(prof["ratio"].to_numpy(float), 0.6, 3.0)
+    ok = np.isfinite(x)
+    if not ok.any():
+        return np.ones(len(regions))
+    d = pd.DataFrame({"r": prof["region"].astype(str).to_numpy()[ok], "x": x[ok]})
+    by_r = d.groupby("r")["x"].mean().reindex(list(regions))
+    return (by_r / d["x"].mean()).fillna(1.0).to_numpy(float)
+
+
+def _relativity(res: ClaimsResults) -> np.ndarray:
+    """The fitted regional 本人工资 relativity (ones for a model fitted without it)."""
+    rel = res.extra.get("wage_relativity")
+    return np.ones(len(res.regions)) if rel is None else np.asarray(rel, float)
 
 
 def _split_profile(prof: pd.DataFrame, female_worker_share: float) -> pd.DataFrame:
@@ -1069,12 +1107,15 @@ def _simulate(
         if item in sev.items:
             k = sev.items.index(item)
             tau = sev.trend[k] if spec.severity_trend is None else spec.severity_trend
-            growth = np.exp(tau * (years - sev.ref_year)) * (1.0 + spec.excess_inflation) ** (
-                years - res.last_year
+            nominal = sev.is_nominal(item)
+            # a fee-schedule item is in yuan: no wage index and no medical excess inflation
+            growth = np.exp(tau * (years - sev.ref_year)) * (
+                1.0 if nominal else (1.0 + spec.excess_inflation) ** (years - res.last_year)
             )
+            unit = np.ones_like(A) if nominal else A
             scale = (
                 (sev.mean[k] / sev.shape[k])[None, None, None, :]
-                * A[..., None]
+                * unit[..., None]
                 * growth[None, :, None, None]
             )
             if vol:
@@ -1086,17 +1127,19 @@ def _simulate(
                 cost = NT * sev.p_positive[k] * sev.shape[k] * scale
             U[..., j] = cost.sum(-1)
             per_claim_mean = sev.p_positive[k] * sev.mean[k]
-            Umaj += (M * per_claim_mean[None, None, None, :]).sum(-1) * A * growth[None, :, None]
+            Umaj += (M * per_claim_mean[None, None, None, :]).sum(-1) * unit * growth[None, :, None]
     mult_by_year = [res._profile_multipliers(int(y)) for y in years]
+    rel = _relativity(res)
     for j, item in enumerate(cl_items):
         if item not in FORMULA_ITEMS:
             continue
+        rel_i = rel if item in OWN_WAGE_ITEMS else np.ones(R)
         for h in range(H):  # years
             m = mult_by_year[h]
             if item == "death_lump_sum":
                 per = m["death_lump_sum_D"][None, None, :] * Dp[:, h, None, None]
             else:
-                per = m[item][None, None, :] * A[:, h, :, None]
+                per = m[item][None, None, :] * (A[:, h, :] * rel_i[None, :])[..., None]
             U[:, h, :, j] = (NT[:, h] * per).sum(-1)
             Umaj[:, h] += (M[:, h] * per).sum(-1)
     # --- 3. calendar-year payments -------------------------------------------------------
@@ -1359,6 +1402,9 @@ def _streams(
         return y
 
     pend = res.pending
+    # 伤残津贴 and 供养亲属抚恤金 are shares of the claimant's 本人工资: the region's wage
+    # relativity applies (生活护理费 is a share of the area wage A alone)
+    A_own = A * _relativity(res)[None, None, :]
     # entrant persons E and total monthly amounts Am by (kind-group): 4 allowance grades,
     # 3 nursing levels, 1 survivor group
     E = np.zeros((P, H, R, 8))
@@ -1369,10 +1415,10 @@ def _streams(
         am = np.array([m["allowance_amount"][o] for m in mult])
         x = NT[..., o]
         E[..., g] = convolve(x * sh[None, :, None], lag_a)
-        Am[..., g] = convolve(x * am[None, :, None] * A, lag_a)
+        Am[..., g] = convolve(x * am[None, :, None] * A_own, lag_a)
         hk = min(H, Dl + 1)
         E[:, :hk, :, g] += pend["count"][:hk, :, o][None] * sh[0]
-        Am[:, :hk, :, g] += pend["count_A"][:hk, :, o][None] * am[0]
+        Am[:, :hk, :, g] += pend["count_A"][:hk, :, o][None] * am[0] * _relativity(res)
     for lv, name in enumerate(NURSING):
         sh = np.array([[m[f"nursing_{name}_share"][o] for o in range(1, 11)] for m in mult])
         am = np.array([[m[f"nursing_{name}_amount"][o] for o in range(1, 11)] for m in mult])
@@ -1387,10 +1433,10 @@ def _streams(
     spd = np.array([m["survivors_per_death"][DEATH] for m in mult])
     sam = np.array([m["survivor_amount"][DEATH] for m in mult])
     E[..., 7] = convolve(NT[..., DEATH] * spd[None, :, None], lag_s)
-    Am[..., 7] = convolve(NT[..., DEATH] * sam[None, :, None] * A, lag_s)
+    Am[..., 7] = convolve(NT[..., DEATH] * sam[None, :, None] * A_own, lag_s)
     hk = min(H, Dl + 1)
     E[:, :hk, :, 7] += pend["count"][:hk, :, DEATH][None] * spd[0]
-    Am[:, :hk, :, 7] += pend["count_A"][:hk, :, DEATH][None] * sam[0]
+    Am[:, :hk, :, 7] += pend["count_A"][:hk, :, DEATH][None] * sam[0] * _relativity(res)
     # unit cohorts
     cells, kind_i, entry = _unit_cells(res, years)
     ohk = _onehot(kind_i * H + entry, 3 * H)

@@ -17,6 +17,14 @@ item's chain-ladder pattern (each claim's paid-to-date divided by the fraction p
 age). Costs are thus indexed to wages (with the trend); ``excess_inflation`` in the model file
 adds medical inflation above that.
 
+Items whose price is a fixed yuan amount set by a fee schedule (劳动能力鉴定费: the synthetic
+history pays a flat 400 yuan at grading plus 300 for the 20 % reviewed the next year, 460 yuan
+per graded claim in every accident year) are not wage-indexed: for these ``nominal`` items
+:math:`y_{ij} = X_{ij}` in yuan and :math:`\tau_j` is the nominal trend. Dividing a flat fee by
+a growing wage would put the history's wage growth into :math:`\tau_j` (≈ −9 %/yr on
+2010–2023) and carry it into the projection, where wages grow more slowly than the trend
+assumes: the fee per claim would fall in yuan although the schedule has not changed.
+
 The aggregate cost of :math:`N` claims of a cell is one draw: with
 :math:`N^+ \\sim \\text{Binomial}(N, \\pi)`, :math:`\\sum X = A \\cdot \\text{Gamma}(N^+ k, \\mu/k)`
 (a sum of independent Gammas with a common scale is a Gamma), DESIGN.md §5.
@@ -49,10 +57,16 @@ class SeverityFit:
     trend: np.ndarray  # (item,): log-linear accident-year trend of cost / A
     trend_se: np.ndarray
     ref_year: int  # accident year at which ``mean`` is stated
+    #: per item: "A" (cost relative to the area wage A) or "yuan" (nominal fee-schedule item)
+    unit: tuple[str, ...] = ()
+
+    def is_nominal(self, item: str) -> bool:
+        """Whether ``item`` is modelled in yuan (not relative to the area wage)."""
+        return bool(self.unit) and self.unit[self.items.index(item)] == "yuan"
 
     def expected(self, ay: int | None = None) -> np.ndarray:
-        """Expected cost per claim / A, (item, outcome), at accident year ``ay`` (default the
-        reference year) with the fitted trend."""
+        """Expected cost per claim / A (in yuan for nominal items), (item, outcome), at
+        accident year ``ay`` (default the reference year) with the fitted trend."""
         f = 1.0 if ay is None else np.exp(self.trend * (ay - self.ref_year))[:, None]
         return self.p_positive * self.mean * f
 
@@ -63,6 +77,7 @@ def fit_severity(
     default_shape: float = 1.0,
     trend: bool = True,
     ref_year: int | None = None,
+    nominal: tuple[str, ...] = (),
 ) -> SeverityFit:
     """Fit the severity GLMs.
 
@@ -78,6 +93,9 @@ def fit_severity(
     ref_year
         Year at which the means are stated (:math:`t = ay - ref\\_year`); default the
         latest accident year in ``per_claim``.
+    nominal
+        Items whose column holds the developed cost in yuan (fee-schedule items) rather than
+        relative to the area wage; only the ``unit`` label differs, the fit is the same.
     """
     n_o = len(OUTCOMES)
     p_pos = np.zeros((len(items), n_o))
@@ -148,6 +166,7 @@ def fit_severity(
                     "claims": n_cl[j, o_i],
                     "p_positive": p_pos[j, o_i],
                     "mean_over_A": mean[j, o_i],
+                    "unit": "yuan" if item in nominal else "A",
                     "shape": shape[j],
                     "trend": trend_coef[j],
                     "trend_se": trend_se[j],
@@ -163,4 +182,5 @@ def fit_severity(
         trend=trend_coef,
         trend_se=trend_se,
         ref_year=ref,
+        unit=tuple("yuan" if i in nominal else "A" for i in items),
     )

@@ -24,6 +24,7 @@ KEYS: dict[str, str] = {
     "incidence.cell_overdispersion": "flag",
     "outcome.model": "-",
     "severity.items": "-",
+    "severity.nominal_items": "-",
     "severity.excess_inflation": "1/year",
     "severity.trend": "1/year",
     "severity.min_developed": "fraction",
@@ -71,6 +72,7 @@ class ClaimsSpec:
     cell_overdispersion: bool = True
     outcome_model: str = "ordinal"
     severity_items: tuple[str, ...] = ("medical_costs", "hospital_meal", "appraisal_fee")
+    nominal_items: tuple[str, ...] = ()  # severity items priced in yuan, not relative to A
     excess_inflation: float = 0.0
     severity_trend: float | None = None  # None: fitted
     min_developed: float = 0.9
@@ -146,6 +148,13 @@ class ClaimsSpec:
             raise InputError(
                 "must be a list of benefit item codes", file=f.path, field="severity.items"
             )
+        nominal = v["severity.nominal_items"]
+        if not isinstance(nominal, list) or not all(i in items for i in nominal):
+            raise InputError(
+                "must be a list of items of severity.items",
+                file=f.path,
+                field="severity.nominal_items",
+            )
         return cls(
             mortality_table_file=table,
             volatility=flag("volatility"),
@@ -155,6 +164,7 @@ class ClaimsSpec:
             cell_overdispersion=flag("incidence.cell_overdispersion"),
             outcome_model=choice("outcome.model", ("ordinal", "multinomial")),
             severity_items=tuple(items),
+            nominal_items=tuple(nominal),
             excess_inflation=num("severity.excess_inflation", -0.5, 0.5),
             severity_trend=fitted_or_num("severity.trend"),
             min_developed=num("severity.min_developed", 0.0, 1.0),
