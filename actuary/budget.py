@@ -13,7 +13,9 @@ outturn             current year (e.g. 2026) expected outturn: ``actuary.monitor
                     sub-units' internal flows are then re-derived from their own items
 draft               budget year (e.g. 2027) draft: the **mean** over simulated paths (the mean is
                     additive, so the draft's totals add up); months of payment = draft closing
-                    balance ÷ (draft expenditure ÷ 12)
+                    balance ÷ (draft expenditure ÷ 12). With the current year conditioned on its
+                    executed months (``current_year.condition_on_outturn``) the draft's opening
+                    balance equals the outturn's closing balance
 change_pct          (draft − outturn) ÷ outturn × 100
 p05, p50, p95       quantiles over paths of the budget year (run ``[outputs] quantiles``)
 ==================  ===========================================================================
@@ -37,6 +39,12 @@ import pandas as pd
 
 from actuary import dims
 from actuary.projection.calibration import frame
+from actuary.projection.current_year import (
+    actual_by_region,
+    execution,
+    expected_by_region,
+    item_totals,
+)
 from actuary.projection.engine import Projection
 
 __all__ = ["ROWS", "BudgetDraft", "draft_budget", "write_budget"]
@@ -155,30 +163,14 @@ def _reconcile_internal(items: dict[str, pd.Series], pool: str | None) -> dict[s
 
 def _totals(items: pd.Series) -> pd.Series:
     """Fill revenue_total / expenditure_total of a Series of item amounts."""
-    s = items.copy()
-    s["revenue_total"] = s[list(dims.REVENUE_CODES)].sum()
-    s["expenditure_total"] = s[list(dims.EXPENDITURE_CODES)].sum()
-    return s
+    return item_totals(items)
 
 
 def _actual_by_region(
     ex: pd.DataFrame, year: int, months: Sequence[int] | None = None
 ) -> dict[str, pd.Series]:
     """Item amounts by region from monthly execution (yuan); ``"JL"`` consolidated."""
-    e = ex[ex["year"] == year]
-    if months is not None:
-        e = e[e["month"].isin(list(months))]
-    g = e.groupby(["region", "item"])["amount"].sum()
-    flow_codes = list(dims.REVENUE_CODES) + list(dims.EXPENDITURE_CODES)
-    out: dict[str, pd.Series] = {}
-    for r in dims.REGION_CODES:
-        s = g[r] if r in g.index.get_level_values(0) else pd.Series(dtype=float)
-        out[r] = _totals(s.reindex(flow_codes, fill_value=0.0).astype(float))
-    jl = g.groupby(level="item").sum().reindex(flow_codes, fill_value=0.0).astype(float)
-    for code in dims.INTERNAL_FLOW_CODES:
-        jl[code] = 0.0
-    out[dims.PROVINCE] = _totals(jl)
-    return out
+    return actual_by_region(ex, year, months)
 
 
 def _balance_rows(s: pd.Series, opening: float, reserve_ratio: float, province: bool) -> pd.Series:
@@ -197,33 +189,14 @@ def _balance_rows(s: pd.Series, opening: float, reserve_ratio: float, province: 
     return s
 
 
-def _outturn(
-    ex: pd.DataFrame, current: int, prior: dict[str, pd.Series]
-) -> tuple[dict[str, pd.Series], str]:
+def _outturn(ex: pd.DataFrame, current: int, prior_year: int) -> tuple[dict[str, pd.Series], str]:
     """Expected outturn of the current year by region (yuan) and a sentence saying how.
 
-    An item a sub-unit did not record last year nor so far this year is expected to stay at 0
-    (a seasonal model fitted on older years, e.g. before 统收统支, would otherwise invent it).
+    :func:`actuary.projection.current_year.expected_by_region`, the same numbers the engine
+    conditions the current year on: an item a sub-unit did not record last year nor so far this
+    year is expected to stay at 0.
     """
-    flow_codes = list(dims.REVENUE_CODES) + list(dims.EXPENDITURE_CODES)
-    months_done = sorted(ex.loc[ex["year"] == current, "month"].unique().tolist())
-    through = int(months_done[-1]) if months_done else 0
-    from actuary.monitoring import expected_outturn
-
-    eo = expected_outturn(ex, current, through if through else None)
-    out: dict[str, pd.Series] = {}
-    eo = eo.assign(region=eo["region"].astype(str))
-    done = _actual_by_region(ex, current)
-    for r in dims.REGION_CODES:
-        s = eo[eo["region"] == r].set_index("item")["expected"]
-        s = s.reindex(flow_codes, fill_value=0.0).astype(float)
-        dormant = (prior[r].reindex(flow_codes) == 0) & (done[r].reindex(flow_codes) == 0)
-        s[dormant] = 0.0
-        out[r] = _totals(s)
-    jl = sum((out[r][flow_codes] for r in dims.REGION_CODES), pd.Series(0.0, flow_codes))
-    for code in dims.INTERNAL_FLOW_CODES:
-        jl[code] = 0.0
-    out[dims.PROVINCE] = _totals(jl)
+    out, through = expected_by_region(ex, current, prior_year)
     how = (
         f"{current} 年预计执行数：actuary.monitoring.expected_outturn（季节回归模型，"
         f"执行至 {through} 月）/ expected outturn from actuary.monitoring (seasonal "
@@ -277,6 +250,7 @@ def _assumption_rows(proj: Projection, scenario: str) -> pd.DataFrame:
                     "adjustment_reason": o.reason,
                 }
             )
+    rows.extend(_conditioning_rows(proj, scenario))
     b = proj.base
     cal = [
         ("opening_balance", b.opening_balance, "yuan", f"fund_balance.csv, {b.year} balance_close"),
@@ -348,8 +322,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
     if run.outputs.central != "mean":  # pragma: no cover - the loader admits only "mean"
         raise ValueError("the budget draft uses the mean (the additive central statistic)")
     year, prior, current = run.budget_year, run.base_year, run.current_year
-    ex = frame(data, "execution_monthly").copy()
-    ex["region"] = ex["region"].astype(str)
+    ex = execution(data)
     fb = frame(data, "fund_balance")
     from actuary.projection.assumptions import FundAssumptions
 
@@ -361,7 +334,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         return float(row["balance_close"].iloc[0]) if len(row) else float("nan")
 
     prior_items = _actual_by_region(ex, prior)
-    outturn_items, how = _outturn(ex, current, prior_items)
+    outturn_items, how = _outturn(ex, current, prior)
     outturn_items = _reconcile_internal(outturn_items, pool)
     f = proj.data["fund"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
     qs = run.outputs.quantiles
@@ -456,36 +429,117 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         net_flows=net_df,
         assumptions=_assumption_rows(proj, scenario),
         outturn_source=how,
-        reconciliation=_reconciliation(tables[dims.PROVINCE], current, year),
+        reconciliation=_reconciliation(
+            tables[dims.PROVINCE], current, year, _conditioning(proj, scenario)
+        ),
         synthetic=synthetic,
         probabilities=probs,
     )
     return _with_summary(d, proj)
 
 
-def _reconciliation(t: pd.DataFrame, current: int, year: int) -> str:
+def _conditioning(proj: Projection, scenario: str) -> dict[str, Any] | None:
+    """The engine's record of the current year's conditioning (Dataset attrs), or None."""
+    import json
+
+    raw = proj.data.attrs.get("current_year_factors")
+    if not raw:
+        return None
+    rec = json.loads(str(raw)).get(scenario)
+    return rec if isinstance(rec, dict) else None
+
+
+def _reconciliation(
+    t: pd.DataFrame, current: int, year: int, cond: dict[str, Any] | None = None
+) -> str:
     """Say how the draft's opening balance relates to the current year's expected outturn.
 
-    The simulation starts from the base year's closing balance and does not condition the
-    current year on its months executed so far, so its mean closing balance of the current year
-    (the draft's opening balance) differs from the monitoring's expected outturn.
+    With the current year conditioned on its executed months (``current_year.
+    condition_on_outturn``, the engine's record ``cond``) the two are equal by construction and
+    the sentence says so (and states any difference that remains, e.g. a fiscal top-up under
+    ``cover_deficit``). Without it the simulation starts freely from the base year's closing
+    balance and the sentence states the gap.
     """
     sim = _v(t, "balance_open", "draft")
     eo = _v(t, "balance_close", "outturn")
     gap = eo - sim
     w = (sim / WAN, eo / WAN, gap / WAN)
+    if cond is not None:
+        m = int(cond["through_month"])
+        tied = abs(w[2]) < 0.005
+        zh = (
+            f"{current} 年模拟已按 1–{m} 月执行数校准（预计执行数）："
+            f"{year} 年初滚存结余（模拟均值）{w[0]:,.2f} 万元"
+            f"{'＝' if tied else '，'}{current} 年预计执行年末结余 {w[1]:,.2f} 万元"
+            + ("" if tied else f"，差额 {w[2]:,.2f} 万元")
+            + "；校准系数见“假设与定性调整”表。"
+        )
+        en = (
+            f"The {current} simulation is conditioned on actuals through month {m} (expected "
+            f"outturn): the draft's opening balance ({w[0]:,.2f}, simulated mean) "
+            + ("equals" if tied else f"differs by {w[2]:,.2f} from")
+            + f" the {current} expected outturn's closing balance ({w[1]:,.2f}) (10,000 yuan); "
+            "factors in the assumptions sheet."
+        )
+        return f"{zh} / {en}"
     zh = (
         f"{year} 年初滚存结余（模拟均值）{w[0]:,.0f} 万元，{current} 年预计执行年末结余 "
         f"{w[1]:,.0f} 万元，差额 {w[2]:,.0f} 万元：模拟从上年末结余出发，"
-        f"{current} 年未按已执行月份校准。"
+        f"{current} 年未按已执行月份校准（current_year.condition_on_outturn = false）。"
     )
     en = (
         f"The draft's opening balance ({w[0]:,.0f}, simulated mean) differs from the {current} "
         f"expected outturn's closing balance ({w[1]:,.0f}) by {w[2]:,.0f} (10,000 yuan): the "
         f"simulation starts from the {current - 1} closing balance and does not condition "
-        f"{current} on the months executed so far."
+        f"{current} on the months executed so far (current_year.condition_on_outturn = false)."
     )
     return f"{zh} / {en}"
+
+
+def _conditioning_rows(proj: Projection, scenario: str) -> list[dict[str, Any]]:
+    """Rows of the assumptions sheet: the current year's conditioning, item by item."""
+    cond = _conditioning(proj, scenario)
+    if cond is None:
+        return []
+    m, s = int(cond["through_month"]), float(cond["dispersion_share"])
+    year = int(cond["year"])
+    items: list[dict[str, Any]] = cond["items"]
+    rows = []
+    for rec in items:
+        if rec["region"] != dims.PROVINCE:
+            continue
+        code = rec["item"]
+        subs = [x for x in items if x["item"] == code and x["region"] != dims.PROVINCE]
+        applied = rec["factor"]
+        how = (
+            "factor by sub-unit: " + ", ".join(f"{x['region']} {x['factor']:.4f}" for x in subs)
+            if subs
+            else (
+                "replaced by its outturn"
+                if applied is None
+                else f"province factor applied {applied:.4f}"
+            )
+        )
+        ratio = rec["ratio"]
+        rows.append(
+            {
+                "kind": "定性调整 current-year conditioning",
+                "file": "execution_monthly.csv",
+                "key": f"current_year.{code} ({year})",
+                "value": "" if ratio is None else f"{ratio:.4f}",
+                "unit": "expected outturn ÷ simulated mean",
+                "basis": "standard",
+                "source_or_note": (
+                    f"simulated mean {rec['simulated'] / WAN:,.2f} → expected outturn "
+                    f"{rec['outturn'] / WAN:,.2f} 万元; {how}; dispersion share s = {s:.4f}"
+                ),
+                "adjustment_reason": (
+                    f"{year} 年按 1–{m} 月执行数校准 / {year} conditioned on actuals through "
+                    f"month {m} (current_year.condition_on_outturn)"
+                ),
+            }
+        )
+    return rows
 
 
 def _meta_synthetic(data: Any) -> bool:

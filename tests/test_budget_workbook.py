@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from _projection_fitted import SMALL, patch_fit
+from _projection_fitted import ROOT, SMALL, patch_fit
 from openpyxl import load_workbook
 
 from actuary import dims
@@ -166,11 +166,61 @@ def test_summary_probabilities(out: Path) -> None:
     assert "months of payment" in text and "SYNTHETIC" in text
 
 
-def test_opening_balance_reconciled_with_the_outturn(out: Path) -> None:
-    # the draft's opening balance (simulated mean) and the expected outturn's closing balance
-    # differ (the simulation does not condition the current year on its executed months); the
-    # summary states the gap, computed here from the workbook
-    text = (out / "budget_2027_summary.txt").read_text(encoding="utf-8")
+def _expected_closing_2026_wan() -> float:
+    """The 2026 expected closing balance in 万元, computed here without the engine.
+
+    Independent route: the raw CSVs of the data folder read with pandas, the monitoring's
+    ``expected_outturn`` per region × item on the months of 2026 executed so far (an item a
+    sub-unit recorded neither in 2025 nor so far in 2026 counts as 0, the budget's documented
+    rule), and the 2025 closing balance of ``fund_balance.csv``:
+    close 2026 = close 2025 + Σ own revenue − Σ own expenditure (internal flows cancel in the
+    province, 统收统支).
+    """
+    from actuary.monitoring import expected_outturn
+
+    folder = ROOT / "data" / "synthetic"
+    ex = pd.read_csv(folder / "execution_monthly.csv", dtype={"region": str})
+    fb = pd.read_csv(folder / "fund_balance.csv")
+    eo = expected_outturn(ex, 2026)
+    assert int(eo["through_month"].iloc[0]) == 10  # actuals through October 2026
+    seen = ex[ex["year"].isin([2025, 2026])].groupby(["region", "item"])["amount"].sum()
+    revenue = {"contributions", "fiscal_subsidy", "interest", "other_revenue"}
+    expenditure = {
+        "medical_benefits",
+        "disability_benefits",
+        "death_benefits",
+        "appraisal",
+        "prevention",
+        "other_expenditure",
+    }
+    total = 0.0
+    for region, item, expected in eo[["region", "item", "expected"]].itertuples(index=False):
+        if seen.get((str(region), item), 0.0) == 0.0:
+            continue
+        total += expected if item in revenue else -expected if item in expenditure else 0.0
+    close_2025 = float(fb.loc[fb["year"] == 2025, "balance_close"].iloc[0])
+    return (close_2025 + total) / 1e4
+
+
+def test_opening_balance_ties_to_the_expected_outturn(out: Path) -> None:
+    # the current year is conditioned on its executed months (models/assumptions/fund.toml
+    # current_year.condition_on_outturn = true): the draft's opening balance (the mean over paths
+    # of the simulated 2026 closing balance) equals the 2026 expected closing balance, to the
+    # 0.01 万元 the workbook shows
+    want = round(_expected_closing_2026_wan(), 2)
     v = _sheet_values(load_workbook(out / "budget_2027.xlsx")["全省 JL"])
-    gap = float(v["balance_close"]["outturn"]) - float(v["balance_open"]["draft"])
-    assert f"差额 {gap:,.0f} 万元" in text
+    assert round(float(v["balance_open"]["draft"]), 2) == want
+    assert round(float(v["balance_close"]["outturn"]), 2) == want
+    with xr.open_dataset(out / "paths.nc", engine="h5netcdf") as ds:
+        bal = ds["fund"].sel(scenario="baseline", region="JL", item="balance_close")
+        assert round(float(bal.sel(year=2026).mean()) / 1e4, 2) == want
+        assert "conditioned on execution through month 10" in ds.attrs["current_year_conditioning"]
+    text = (out / "budget_2027_summary.txt").read_text(encoding="utf-8")
+    assert "conditioned on actuals through month 10" in text and "差额" not in text
+    assert f"{want:,.2f}" in text
+    # the factors are shown in the assumptions sheet (定性调整), one row per item
+    a = load_workbook(out / "budget_2027.xlsx")["假设与定性调整 Assumptions"]
+    rows = [r for r in a.iter_rows(min_row=3, values_only=True) if "conditioning" in str(r[0])]
+    keys = {str(r[2]).split(" ")[0] for r in rows}
+    assert {"current_year.contributions", "current_year.medical_benefits"} <= keys
+    assert {"current_year.interest", "current_year.prevention"} <= keys

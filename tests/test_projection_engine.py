@@ -133,6 +133,10 @@ def test_workers_and_dask_identical_to_one_process() -> None:
         "block_size": 25,
     }
     one = project(run, **kw)
+    # the current year is conditioned on its executed months over all paths (second pass)
+    assert (
+        "conditioned on execution through month 10" in one.data.attrs["current_year_conditioning"]
+    )
     two = project(run, workers=2, **kw)
     xr.testing.assert_identical(one.data, two.data)
     with distributed.LocalCluster(

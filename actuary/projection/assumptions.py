@@ -26,9 +26,13 @@ UNITS: dict[str, str] = {
     "fiscal_subsidy.rule": "-",
     "fiscal_subsidy.amount": "yuan/year",
     "pooling.account_region": "region code",
+    "current_year.condition_on_outturn": "-",
+    "current_year.dispersion": "-",
 }
 INTEREST_CONVENTIONS = ("mid_year", "opening")
 FISCAL_RULES = ("none", "cover_deficit")
+#: Spread of the conditioned current year (``current_year.dispersion``).
+DISPERSIONS = ("remaining_share", "simulated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class FundAssumptions:
     fiscal_subsidy_amount: float
     pool_region: str | None = None
     file: str = ""
+    condition_on_outturn: bool = False
+    current_year_dispersion: str = "remaining_share"
 
     @classmethod
     def from_file(cls, af: AssumptionFile) -> FundAssumptions:
@@ -101,6 +107,16 @@ class FundAssumptions:
                 file=f,
                 field="pooling.account_region",
             )
+        cond = v["current_year.condition_on_outturn"]
+        if not isinstance(cond, bool):
+            raise InputError(
+                "must be true or false", file=f, field="current_year.condition_on_outturn"
+            )
+        disp = v["current_year.dispersion"]
+        if disp not in DISPERSIONS:
+            raise InputError(
+                f"must be one of {DISPERSIONS}", file=f, field="current_year.dispersion"
+            )
         return cls(
             interest_convention=str(conv),
             interest_spread=num("interest.spread", -0.05, 0.05),
@@ -116,4 +132,6 @@ class FundAssumptions:
             fiscal_subsidy_amount=num("fiscal_subsidy.amount", 0.0, 1e13),
             pool_region=None if pool == "none" else str(pool),
             file=f,
+            condition_on_outturn=cond,
+            current_year_dispersion=str(disp),
         )

@@ -10,6 +10,11 @@ For every scenario and every fixed block of paths (``actuary.rng``; streams ``ec
 4. rolls the fund forward under the run's rate rule (:func:`actuary.projection.flows.roll_forward`),
    checking the invariants (:mod:`actuary.projection.checks`).
 
+When the fund file asks for it (``current_year.condition_on_outturn``) and the data folder has
+executed months of the first (current) year, step 4 waits for all blocks: the main process
+conditions the current year on its expected outturn over all paths
+(:func:`actuary.projection.current_year.condition_current_year`), then rolls each block forward.
+
 Blocks run in one process, in a process pool (``workers``) or on a dask.distributed cluster
 (``scheduler``); since each block's random streams depend only on (seed, block, component), the
 result is identical in all three.
@@ -242,6 +247,9 @@ class _Context:
     rates: FloatArray
     rate_policy: Mapping[str, Any]
     keep_flows: bool
+    #: Scenarios whose current year is conditioned on the expected outturn: their blocks return
+    #: the flows only; the roll-forward waits for all blocks (second pass, :func:`project`).
+    conditioned: frozenset[str] = frozenset()
 
 
 _WORKER_CONTEXT: _Context | None = None
@@ -254,7 +262,7 @@ def _set_context(ctx: _Context) -> None:
 
 def _run_block(
     ctx: _Context, scenario: str, block: PathBlock
-) -> tuple[str, int, FundFlows | None, xr.Dataset]:
+) -> tuple[str, int, FundFlows | None, xr.Dataset | None]:
     """Simulate one block of one scenario: flows and the rolled-forward fund.
 
     BLAS runs single-threaded inside a block, whatever the process: a multi-threaded BLAS may sum
@@ -269,7 +277,7 @@ def _run_block(
 
 def _run_block_inner(
     ctx: _Context, scenario: str, block: PathBlock
-) -> tuple[str, int, FundFlows | None, xr.Dataset]:
+) -> tuple[str, int, FundFlows | None, xr.Dataset | None]:
     from actuary.policy import rule_from_spec
 
     m = ctx.models[scenario]
@@ -285,13 +293,15 @@ def _run_block_inner(
     )
     paths = np.arange(block.start, block.stop, dtype=np.int64)
     flows = build_flows(econ, claims, ctx.base, m.fund, ctx.rates, ctx.years, paths)
+    if scenario in ctx.conditioned:
+        return scenario, block.index, flows, None
     ds = roll_forward(flows, rule_from_spec(dict(ctx.rate_policy)))
     return scenario, block.index, flows if ctx.keep_flows else None, ds
 
 
 def _run_block_worker(
     scenario: str, block: PathBlock
-) -> tuple[str, int, FundFlows | None, xr.Dataset]:
+) -> tuple[str, int, FundFlows | None, xr.Dataset | None]:
     assert _WORKER_CONTEXT is not None
     return _run_block(_WORKER_CONTEXT, scenario, block)
 
@@ -327,7 +337,7 @@ def _execute(
     workers: int,
     scheduler: str | None,
     progress: bool,
-) -> Iterable[tuple[str, int, FundFlows | None, xr.Dataset]]:
+) -> Iterable[tuple[str, int, FundFlows | None, xr.Dataset | None]]:
     """Run the block tasks in this process, a process pool or on a dask cluster."""
     if scheduler is not None:
         try:
@@ -532,6 +542,7 @@ def project(
                 field="calibration.years",
             )
     rates = base_rates(params, run.years, base.classes)
+    conditioned, outturn, through = _conditioning(run, data, models, names)
     ctx = _Context(
         seed=run.seed,
         years=run.years,
@@ -540,26 +551,129 @@ def project(
         rates=rates,
         rate_policy=dict(run.rate_policy),
         keep_flows=keep_flows,
+        conditioned=frozenset(conditioned),
     )
     blocks = path_blocks(run.n_paths, block_size)
     tasks = [(s, b) for s in names for b in blocks]
-    got: dict[tuple[str, int], tuple[FundFlows | None, xr.Dataset]] = {}
+    got: dict[tuple[str, int], tuple[FundFlows | None, xr.Dataset | None]] = {}
     for s, bi, fl, ds in _execute(ctx, tasks, workers, scheduler, progress):
         got[(s, bi)] = (fl, ds)
         if on_block is not None:
             on_block(s, bi)
     per_scenario: list[xr.Dataset] = []
     flows: dict[str, FundFlows] = {}
+    records: dict[str, Any] = {}
     for s in names:
-        parts = [got[(s, b.index)] for b in blocks]
-        per_scenario.append(xr.concat([p[1] for p in parts], dim=dims.PATH))
+        parts: Sequence[tuple[FundFlows | None, xr.Dataset | None]]
+        parts = [got.pop((s, b.index)) for b in blocks]
+        if s in conditioned:  # second pass: all blocks' flows → conditioning → roll-forward
+            parts = _condition_and_roll(
+                run, models[s].fund, [p[0] for p in parts], outturn, through
+            )
+            first = parts[0][0]
+            assert first is not None
+            records[s] = _record(first)
+        datasets = [p[1] for p in parts if p[1] is not None]
+        per_scenario.append(xr.concat(datasets, dim=dims.PATH))
         if keep_flows:
             flows[s] = concat_flows([p[0] for p in parts if p[0] is not None])
     ds = xr.concat(per_scenario, dim=xr.DataArray(names, dims=dims.SCENARIO, name=dims.SCENARIO))
     ds = ds.transpose(dims.SCENARIO, dims.PATH, dims.YEAR, ...)
     ds[dims.SCENARIO] = ds[dims.SCENARIO].astype(object)
     ds.attrs.update(_attrs(run, base, names))
+    ds.attrs.update(_conditioning_attrs(run, models, names, records, through))
     return Projection(run=run, data=ds, base=base, flows=flows)
+
+
+def _conditioning(
+    run: RunSpec, data: Any, models: Mapping[str, ScenarioModels], names: Sequence[str]
+) -> tuple[list[str], dict[str, Any], int]:
+    """Scenarios whose current year is conditioned, the expected outturn, the last month.
+
+    Conditioning applies when the scenario's fund file asks for it
+    (``current_year.condition_on_outturn``), the projection starts in the current year and the
+    data folder has executed months of it.
+    """
+    wanted = [n for n in names if models[n].fund.condition_on_outturn]
+    if not wanted or run.years[0] != run.current_year:
+        return [], {}, 0
+    from actuary.projection.current_year import executed_months, execution, expected_by_region
+
+    ex = execution(data)
+    through = executed_months(ex, run.current_year)
+    if through < 1:
+        return [], {}, 0
+    outturn, through = expected_by_region(ex, run.current_year, run.base_year)
+    return wanted, outturn, through
+
+
+def _condition_and_roll(
+    run: RunSpec,
+    fund: FundAssumptions,
+    parts: Sequence[FundFlows | None],
+    outturn: Mapping[str, Any],
+    through: int,
+) -> list[tuple[FundFlows, xr.Dataset]]:
+    """Second pass: condition the current year on all blocks' flows, then roll each block."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    from actuary.policy import rule_from_spec
+    from actuary.projection.current_year import condition_current_year
+
+    blocks = [p for p in parts if p is not None]
+    cond = condition_current_year(
+        blocks,
+        outturn,
+        year=run.current_year,
+        through_month=through,
+        dispersion=fund.current_year_dispersion,
+        file=fund.file,
+    )
+    with threadpool_limits(limits=1):
+        return [(f, roll_forward(f, rule_from_spec(dict(run.rate_policy)))) for f in cond]
+
+
+def _record(flows: FundFlows) -> dict[str, Any]:
+    cy = flows.current_year
+    assert cy is not None
+    return {
+        "year": cy.year,
+        "through_month": cy.through_month,
+        "dispersion_share": cy.dispersion,
+        "items": [
+            {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+            for r in cy.records
+        ],
+    }
+
+
+def _conditioning_attrs(
+    run: RunSpec,
+    models: Mapping[str, ScenarioModels],
+    names: Sequence[str],
+    records: Mapping[str, Any],
+    through: int,
+) -> dict[str, Any]:
+    """Dataset attrs stating whether and how the current year was conditioned (per scenario)."""
+    import json
+
+    notes = []
+    for n in names:
+        if n in records:
+            r = records[n]
+            notes.append(
+                f"{n}: {run.current_year} conditioned on execution through month {through} "
+                f"(expected outturn, actuary.monitoring.expected_outturn; dispersion share "
+                f"{r['dispersion_share']:.4f})"
+            )
+        elif not models[n].fund.condition_on_outturn:
+            notes.append(f"{n}: not conditioned (current_year.condition_on_outturn = false)")
+        else:
+            notes.append(f"{n}: not conditioned (no executed month of {run.current_year})")
+    return {
+        "current_year_conditioning": "; ".join(notes),
+        "current_year_factors": json.dumps(records, ensure_ascii=False, sort_keys=True),
+    }
 
 
 def _attrs(run: RunSpec, base: BaseYear, names: Sequence[str]) -> dict[str, Any]:

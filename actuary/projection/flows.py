@@ -31,6 +31,9 @@ Model equations (year t, path p, sub-unit r, class c; money in yuan)
   reserve = clip(ρ · E, 0, max(Bal_close, 0))  (储备金 inside the balance, 人社部发〔2015〕72号)
   months of payment = Bal_close / (E / 12)
 - after each year the rate rule sees the province state and sets m[p, t+1, c].
+- first year conditioned on its expected outturn (``FundFlows.current_year``, built by
+  :mod:`actuary.projection.current_year`): O, V, X and I of that year are multiplied by the
+  province factors of :class:`CurrentYear` and the planned fiscal subsidy is its outturn.
 
 Contributions, other revenue and prevention are linear in m, and interest is linear in them
 while the balance stays positive: the closed forms of the rate solver rely on this.
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +65,37 @@ ITEM_CODES: tuple[str, ...] = tuple(i.code for i in dims.ALL_ITEMS)
 _IX = {code: i for i, code in enumerate(ITEM_CODES)}
 #: Items of the consolidated province that are plain sums over sub-units.
 _CONSOLIDATED = (*dims.OWN_REVENUE_CODES, *dims.OUTGO_CODES)
+
+
+@dataclass(frozen=True)
+class CurrentYear:
+    """How the first projected (current) year is conditioned on its expected outturn.
+
+    Built by :func:`actuary.projection.current_year.condition_current_year` from all paths
+    before the roll-forward. The simulated contributions and benefits of the first year are
+    already replaced in :class:`FundFlows` (``x' = f·((1 − s)·mean(x) + s·x)`` per sub-unit ×
+    item, class by class for contributions); the items :func:`roll_forward` derives are scaled
+    here, in the first year only:
+
+    - other revenue ``O = a_O · s_o · C``, prevention ``V = a_V · s_v · C(base year)``, other
+      expenditure ``X = a_X · s_x · B`` (one factor for the province, every sub-unit);
+    - interest ``I = a_I · i · max(0, …)`` (the usual formula, times ``a_I``);
+    - the planned fiscal subsidy of the first year is ``fiscal_subsidy`` (the outturn) instead
+      of ``FundFlows.fiscal_subsidy_amount``.
+
+    ``records`` lists, per item and region, the free simulated mean, the expected outturn, their
+    ratio and the factor applied (yuan), for the Dataset attrs and the budget workbook.
+    """
+
+    year: int
+    through_month: int
+    dispersion: float
+    other_revenue_factor: float = 1.0
+    prevention_factor: float = 1.0
+    other_expenditure_factor: float = 1.0
+    interest_factor: float = 1.0
+    fiscal_subsidy: float = 0.0
+    records: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +137,9 @@ class FundFlows:
         ``"JL"``.
     covered_payroll, covered_workers
         ``(path, year, region)``: exposure, carried to the output.
+    current_year
+        :class:`CurrentYear` when the first year is conditioned on its expected outturn (its
+        contributions and benefits in the arrays above are then the conditioned ones).
     """
 
     years: tuple[int, ...]
@@ -124,6 +162,7 @@ class FundFlows:
     pool_region: str | None = None
     covered_payroll: FloatArray | None = None
     covered_workers: FloatArray | None = None
+    current_year: CurrentYear | None = None
     attrs: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -238,6 +277,13 @@ def roll_forward(
         ben_r = b[..., 0] + b[..., 1] + b[..., 2]
         v_r = flows.prevention_share * prev_c
         x_r = flows.other_expenditure_share * ben_r
+        cy = flows.current_year if t == 0 else None
+        fixed = flows.fiscal_subsidy_amount
+        if cy is not None:  # the current year conditioned on its expected outturn
+            o_r = cy.other_revenue_factor * o_r
+            v_r = cy.prevention_factor * v_r
+            x_r = cy.other_expenditure_factor * x_r
+            fixed = cy.fiscal_subsidy
         own_rev = c_r + o_r
         own_exp = ben_r + b[..., 3] + v_r + x_r
         net = own_rev - own_exp
@@ -262,19 +308,21 @@ def roll_forward(
         o[:, :nr, ix["months_of_payment"]] = np.nan
 
         # the provincial account: interest, fiscal subsidy, balance
-        rev0 = own_rev.sum(axis=1) + flows.fiscal_subsidy_amount
+        rev0 = own_rev.sum(axis=1) + fixed
         exp = own_exp.sum(axis=1)
         r = flows.interest_rate[:, t]
         if flows.interest_convention == "mid_year":
             interest = r * np.maximum(0.0, balance + 0.5 * (rev0 - exp))
         else:
             interest = r * np.maximum(0.0, balance)
+        if cy is not None:
+            interest = cy.interest_factor * interest
         pre = balance + rev0 + interest - exp
         gap[:, t] = np.maximum(0.0, -pre)
-        fiscal = np.full(p, flows.fiscal_subsidy_amount)
+        fiscal = np.full(p, fixed)
         if flows.fiscal_subsidy_rule == "cover_deficit":
             fiscal = fiscal + gap[:, t]
-        rev = rev0 - flows.fiscal_subsidy_amount + fiscal + interest
+        rev = rev0 - fixed + fiscal + interest
         close = balance + rev - exp
         reserve_req[:, t] = flows.reserve_ratio * exp
         reserve = np.clip(reserve_req[:, t], 0.0, np.maximum(close, 0.0))
