@@ -24,19 +24,14 @@ import argparse
 import json
 import sys
 
+from actuary.commands.simulate import add_run_arguments
+
 __all__ = ["configure", "run"]
 
 
 def add_simulation_arguments(parser: argparse.ArgumentParser) -> None:
     """``RUN.toml --out DIR [--paths N] [--seed S] [--workers N] [--quiet]``."""
-    parser.add_argument("run_file", metavar="RUN.toml", help="run file, e.g. models/jilin.toml")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--paths", type=int, default=None, metavar="N", help="number of paths")
-    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
-    parser.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="processes over path blocks"
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_arguments(parser, scheduler=False)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -16,8 +16,11 @@ from typing import Any
 __all__ = ["add_run_arguments", "configure", "project_from_args", "run"]
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments shared by ``simulate`` and ``budget``."""
+def add_run_arguments(parser: argparse.ArgumentParser, *, scheduler: bool = True) -> None:
+    """Arguments shared by the commands that project a run (simulate, budget, rates, compare).
+
+    ``scheduler=False`` leaves out ``--scheduler`` for commands that run in local processes only.
+    """
     parser.add_argument("run_file", metavar="RUN.toml", help="run file, e.g. models/jilin.toml")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
@@ -37,12 +40,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes over blocks of 1,000 paths (default 1)",
     )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="dask.distributed scheduler address, e.g. tcp://127.0.0.1:8786",
-    )
+    if scheduler:
+        parser.add_argument(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="dask.distributed scheduler address, e.g. tcp://127.0.0.1:8786",
+        )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
