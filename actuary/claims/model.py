@@ -277,7 +277,7 @@ class ClaimsResults:
         stock, table, base, mix = _stock_cells(
             self.extra["beneficiaries"], spec, self.parameters, self.regions, self.last_year
         )
-        extra = {k: v for k, v in self.extra.items() if k != "multipliers"}
+        extra = {k: v for k, v in self.extra.items() if k not in ("multipliers", "stream_tables")}
         return replace(
             self,
             spec=spec,
@@ -1324,48 +1324,69 @@ def _onehot(col: np.ndarray, n: int) -> _OneHot:
     return _OneHot(np.asarray(col, dtype=np.int64), n)
 
 
-def _streams(
-    res: ClaimsResults,
-    years: np.ndarray,
-    NT: np.ndarray,
-    A: np.ndarray,
-    wg: np.ndarray,
-    cpi: np.ndarray,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stream payments (path, year, region, STREAM_ITEMS) and year-end beneficiaries."""
+@dataclass(frozen=True)
+class _StreamTables:
+    """Run-off of the stream cells at the K mortality level points (no path draws in it).
+
+    ``stock_base`` (year, level, region × type): monthly amounts in force of the stock at the
+    base amounts times person-years; ``stock_per_g`` (year, level, index group, region × type):
+    person-years by index group (the flat increments enter through these); ``stock_count``
+    (year, level, region × type): persons on 31 December. ``unit_*`` (level, kind, entry year,
+    year): person-years and year-end persons per unit entrant.
+    """
+
+    K: int
+    stock_base: np.ndarray | None
+    stock_per_g: np.ndarray | None
+    stock_count: np.ndarray | None
+    unit_main: np.ndarray
+    unit_top: np.ndarray
+    unit_nend: np.ndarray
+    unit_tend: np.ndarray
+    sp_share: float
+
+
+def _stream_tables(res: ClaimsResults, years: np.ndarray) -> _StreamTables:
+    """The path-independent part of :func:`_streams`, cached on ``res`` per projection years.
+
+    The cache entry keeps the objects it was computed from (spec, parameters, stock, entrant
+    and survivor mixes) and is recomputed when any of them is not the same object any more.
+    """
+    deps = (res.spec, res.parameters, res.stock, res.entrant_mix, res.survivor_mix, res.regions)
+    cache = res.extra.setdefault("stream_tables", {})
+    key = tuple(int(y) for y in years)
+    hit = cache.get(key)
+    if (
+        hit is not None
+        and len(hit[0]) == len(deps)
+        and all(a is b for a, b in zip(hit[0], deps, strict=True))
+    ):
+        return hit[1]  # type: ignore[no-any-return]
     spec = res.spec
-    P, H, R, _ = NT.shape
+    H = len(key)
+    R = len(res.regions)
     table = MortalityTable.from_csv(
         spec.mortality_table_file, spec.mortality_table_male, spec.mortality_table_female
     )
-    # mortality level: K equiprobable quantile levels of the lognormal, one drawn per path;
-    # the run-off is computed once per level (expected decrements) and picked per path
     K = spec.mortality_level_points if spec.volatility and spec.mortality_level_sd > 0 else 1
-    kp = np.zeros(P, dtype=np.int64)
     if K > 1:
         from scipy.stats import norm
 
         s = spec.mortality_level_sd
         level = np.exp(s * norm.ppf((np.arange(K) + 0.5) / K))
         level = level / level.mean()
-        kp = np.asarray(rng.integers(0, K, size=P), dtype=np.int64)
     else:
         level = np.ones(1)
-    cum = _increments(res, wg, cpi)  # (P, H, G)
     G = len(INDEX_GROUPS)
-    out = np.zeros((P, H, R, 4))
-    benef = np.zeros((P, H, R, 4))
     bt = {b: i for i, b in enumerate(dims.BENEFIT_TYPES)}
-    item_k = {b: STREAM_ITEMS.index(b) for b in dims.BENEFIT_TYPES}
     # --- stock ----------------------------------------------------------------------------
     st = res.stock
+    stock_base = stock_per_g = stock_count = None
     if st is not None and st.size:
         main_col = st.region * 4 + st.btype
         top_col = st.region * 4 + bt["pension_topup"]
         onehot = _onehot(main_col, R * 4)
         top_hot = _onehot(top_col, R * 4)
-        # person-years by (index group, region × type): the flat increments enter through these
         g_main = _onehot(st.group * R * 4 + main_col, G * R * 4)
         g_top = _onehot(st.group * R * 4 + top_col, G * R * 4)
         ts = spec.topup_share * spec.topup_prevalence
@@ -1380,13 +1401,86 @@ def _streams(
             0,
             None,
         )
+        stock_base = np.zeros((H, K, R * 4))
+        stock_per_g = np.zeros((H, K, G, R * 4))
+        stock_count = np.zeros((H, K, R * 4))
         for h, yr in enumerate(gen):
-            base = (yr.py_main * st.amount0) @ onehot + ts * (yr.py_topup * st.amount0) @ top_hot
-            per_g = (yr.py_main @ g_main + ts * (yr.py_topup @ g_top)).reshape(K, G, R * 4)
-            pay = base[kp] + np.einsum("pg,pgx->px", cum[:, h, :], per_g[kp])
+            stock_base[h] = (yr.py_main * st.amount0) @ onehot + ts * (
+                yr.py_topup * st.amount0
+            ) @ top_hot
+            stock_per_g[h] = (yr.py_main @ g_main + ts * (yr.py_topup @ g_top)).reshape(K, G, R * 4)
+            stock_count[h] = (
+                yr.n_main_end @ onehot + (yr.n_topup_end * spec.topup_prevalence) @ top_hot
+            )
+    # --- unit entrant cohorts ---------------------------------------------------------------
+    cells, kind_i, entry = _unit_cells(res, years)
+    ohk = _onehot(kind_i * H + entry, 3 * H)
+    unit_main = np.zeros((K, 3, H, H))  # (level, kind, entry, year): person-years per entrant
+    unit_top = np.zeros((K, 3, H, H))
+    unit_nend = np.zeros((K, 3, H, H))
+    unit_tend = np.zeros((K, 3, H, H))
+    gen = run_off(
+        cells,
+        years,
+        table,
+        level,
+        spec.mortality_improvement,
+        spec.mortality_table_year,
+        1.0,
+        0,
+        None,
+        entry_fraction=spec.entry_year_fraction,
+    )
+    for h, yr in enumerate(gen):
+        unit_main[:, :, :, h] = (yr.py_main @ ohk).reshape(K, 3, H)
+        unit_top[:, :, :, h] = (yr.py_topup @ ohk).reshape(K, 3, H)
+        unit_nend[:, :, :, h] = (yr.n_main_end @ ohk).reshape(K, 3, H)
+        unit_tend[:, :, :, h] = (yr.n_topup_end @ ohk).reshape(K, 3, H)
+    sv_w = res.survivor_mix.assign(sp=res.survivor_mix["relation"].astype(str) == "spouse")
+    sp_share = (
+        float(sv_w.loc[sv_w["sp"], "weight"].sum() / sv_w["weight"].sum()) if len(sv_w) else 1.0
+    )
+    out = _StreamTables(
+        K, stock_base, stock_per_g, stock_count, unit_main, unit_top, unit_nend, unit_tend, sp_share
+    )
+    cache[key] = (deps, out)
+    return out
+
+
+def _streams(
+    res: ClaimsResults,
+    years: np.ndarray,
+    NT: np.ndarray,
+    A: np.ndarray,
+    wg: np.ndarray,
+    cpi: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stream payments (path, year, region, STREAM_ITEMS) and year-end beneficiaries."""
+    spec = res.spec
+    P, H, R, _ = NT.shape
+    pre = _stream_tables(res, years)
+    # mortality level: K equiprobable quantile levels of the lognormal, one drawn per path;
+    # the run-off is computed once per level (expected decrements, cached on the results
+    # object: it does not depend on the path draws) and picked per path
+    K = pre.K
+    kp = np.zeros(P, dtype=np.int64)
+    if K > 1:
+        kp = np.asarray(rng.integers(0, K, size=P), dtype=np.int64)
+    cum = _increments(res, wg, cpi)  # (P, H, G)
+    out = np.zeros((P, H, R, 4))
+    benef = np.zeros((P, H, R, 4))
+    bt = {b: i for i, b in enumerate(dims.BENEFIT_TYPES)}
+    item_k = {b: STREAM_ITEMS.index(b) for b in dims.BENEFIT_TYPES}
+    # --- stock ----------------------------------------------------------------------------
+    if pre.stock_base is not None:
+        assert pre.stock_per_g is not None and pre.stock_count is not None
+        for h in range(H):
+            pay = pre.stock_base[h][kp] + np.einsum(
+                "pg,pgx->px", cum[:, h, :], pre.stock_per_g[h][kp]
+            )
             out[:, h] += 12.0 * pay.reshape(P, R, 4)
-            cnt = yr.n_main_end @ onehot + (yr.n_topup_end * spec.topup_prevalence) @ top_hot
-            benef[:, h] += cnt[kp].reshape(P, R, 4)
+            benef[:, h] += pre.stock_count[h][kp].reshape(P, R, 4)
     # --- entrants ---------------------------------------------------------------------------
     mult = [res._profile_multipliers(int(y)) for y in years]
     Dl = spec.entry_lag_max
@@ -1437,36 +1531,10 @@ def _streams(
     hk = min(H, Dl + 1)
     E[:, :hk, :, 7] += pend["count"][:hk, :, DEATH][None] * spd[0]
     Am[:, :hk, :, 7] += pend["count_A"][:hk, :, DEATH][None] * sam[0] * _relativity(res)
-    # unit cohorts
-    cells, kind_i, entry = _unit_cells(res, years)
-    ohk = _onehot(kind_i * H + entry, 3 * H)
-    unit_main = np.zeros((K, 3, H, H))  # (level, kind, entry, year): person-years per entrant
-    unit_top = np.zeros((K, 3, H, H))
-    unit_nend = np.zeros((K, 3, H, H))
-    unit_tend = np.zeros((K, 3, H, H))
-    gen = run_off(
-        cells,
-        years,
-        table,
-        level,
-        spec.mortality_improvement,
-        spec.mortality_table_year,
-        1.0,
-        0,
-        None,
-        entry_fraction=spec.entry_year_fraction,
-    )
-    for h, yr in enumerate(gen):
-        unit_main[:, :, :, h] = (yr.py_main @ ohk).reshape(K, 3, H)
-        unit_top[:, :, :, h] = (yr.py_topup @ ohk).reshape(K, 3, H)
-        unit_nend[:, :, :, h] = (yr.n_main_end @ ohk).reshape(K, 3, H)
-        unit_tend[:, :, :, h] = (yr.n_topup_end @ ohk).reshape(K, 3, H)
-    unit_main, unit_top = unit_main[kp], unit_top[kp]
-    unit_nend, unit_tend = unit_nend[kp], unit_tend[kp]
-    sv_w = res.survivor_mix.assign(sp=res.survivor_mix["relation"].astype(str) == "spouse")
-    sp_share = (
-        float(sv_w.loc[sv_w["sp"], "weight"].sum() / sv_w["weight"].sum()) if len(sv_w) else 1.0
-    )
+    # unit cohorts (run-off per entrant, picked per path)
+    unit_main, unit_top = pre.unit_main[kp], pre.unit_top[kp]
+    unit_nend, unit_tend = pre.unit_nend[kp], pre.unit_tend[kp]
+    sp_share = pre.sp_share
     gidx = [0, 1, 2, 3, 4, 5, 6]
     kind_of = [0, 0, 0, 0, 1, 1, 1, 2]
     item_of = ["disability_allowance"] * 4 + ["nursing_care"] * 3 + ["survivor_pension"]
