@@ -1103,6 +1103,7 @@ def _simulate(
     U = np.zeros((P, H, R, len(cl_items)))  # ultimate cost by accident year
     Umaj = np.zeros((P, H, R))
     sev = res.severity
+    NT_int = NT.astype(np.int64) if vol else NT
     for j, item in enumerate(cl_items):  # a dozen items
         if item in sev.items:
             k = sev.items.index(item)
@@ -1119,9 +1120,7 @@ def _simulate(
                 * growth[None, :, None, None]
             )
             if vol:
-                npos = g_claims.binomial(
-                    NT.astype(np.int64), sev.p_positive[k][None, None, None, :]
-                )
+                npos = g_claims.binomial(NT_int, sev.p_positive[k][None, None, None, :])
                 cost = g_claims.gamma(npos * sev.shape[k] + (npos == 0), 1.0) * (npos > 0) * scale
             else:
                 cost = NT * sev.p_positive[k] * sev.shape[k] * scale
