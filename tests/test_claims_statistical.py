@@ -109,3 +109,24 @@ def test_major_accident_assumptions_reach_the_simulation(fitted) -> None:  # typ
     v = ds["major_accident_victims"].values
     assert v.mean() == pytest.approx(0.5 * es, rel=0.1)
     assert float(ds["major_accident_cost"].sum()) > 0.0
+
+
+def test_cached_stream_run_off_matches_a_fresh_one(fitted) -> None:  # type: ignore[no-untyped-def]
+    # the run-off of the stream cells at the mortality level points does not depend on the
+    # path draws and is cached on the results object (per projection years): a cache hit must
+    # give the same numbers as a fresh computation, and a changed spec must not reuse it
+    eco = tiny_economy(workers=100_000.0, n_paths=50)
+    fresh = dataclasses.replace(
+        fitted, extra={k: v for k, v in fitted.extra.items() if k != "stream_tables"}
+    )
+    a = fresh.simulate(eco, block_generators(3, 0))
+    b = fresh.simulate(eco, block_generators(3, 0))  # served from the cache
+    for v in a.data_vars:
+        assert np.array_equal(a[v].values, b[v].values), v
+    # more mortality improvement: fewer deaths, so more long-term benefits paid
+    spec = dataclasses.replace(fresh.spec, mortality_improvement=0.05)
+    c = dataclasses.replace(fresh, spec=spec).simulate(eco, block_generators(3, 0))
+    items = ["disability_allowance", "nursing_care", "survivor_pension"]
+    pa = a["paid"].sel(benefit_item=items).sum().item()
+    pc = c["paid"].sel(benefit_item=items).sum().item()
+    assert fresh.spec.mortality_improvement < 0.05 and pc > pa
