@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,50 +167,51 @@ def outcome_code(outcome: Any) -> IntArray:
     Codes are positions in :data:`actuary.dims.OUTCOMES`: 0 = medical_only, g = grade g,
     11 = death.
     """
-    arr = np.asarray(outcome)
-    if arr.dtype.kind in "iu":
-        codes = arr.astype(np.int64)
-        bad = (codes < 0) | (codes >= len(OUTCOMES))
-        if bad.any():
-            raise InputError(
-                f"outcome codes must be 0..{len(OUTCOMES) - 1}", field="outcome", rows=_rows(bad)
-            )
-        return codes
-    flat = arr.ravel()
-    out = np.full(flat.shape, -1, dtype=np.int64)
-    for i, name in enumerate(OUTCOMES):
-        out[flat == name] = i
-    if (out < 0).any():
-        bad_names = sorted({str(x) for x in flat[out < 0]})[:3]
-        raise InputError(
-            f"unknown outcome {', '.join(repr(b) for b in bad_names)}; expected medical_only, "
-            "grade_1 … grade_10 or death",
-            field="outcome",
-            rows=_rows(out < 0) if flat.size > 1 else None,
-        )
-    return out.reshape(arr.shape)
+    return _codes(
+        outcome,
+        OUTCOMES,
+        "outcome",
+        lambda bad: (
+            f"unknown outcome {', '.join(repr(b) for b in bad[:3])}; expected "
+            "medical_only, grade_1 … grade_10 or death"
+        ),
+    )
 
 
 def _nursing_code(nursing: Any) -> IntArray:
-    arr = np.asarray(nursing)
+    return _codes(
+        nursing,
+        NURSING_LEVELS,
+        "nursing",
+        lambda _bad: f"nursing must be one of {', '.join(NURSING_LEVELS)}",
+    )
+
+
+def _codes(
+    values: Any,
+    vocabulary: Sequence[str],
+    field: str,
+    unknown: Callable[[list[str]], str],
+) -> IntArray:
+    """Names of ``vocabulary`` or their integer positions → positions; ``InputError`` naming
+    ``field`` and the offending rows otherwise (``unknown`` words the message for bad names)."""
+    arr = np.asarray(values)
     if arr.dtype.kind in "iu":
         codes = arr.astype(np.int64)
-        bad = (codes < 0) | (codes >= len(NURSING_LEVELS))
+        bad = (codes < 0) | (codes >= len(vocabulary))
         if bad.any():
             raise InputError(
-                f"nursing codes must be 0..{len(NURSING_LEVELS) - 1}",
-                field="nursing",
-                rows=_rows(bad),
+                f"{field} codes must be 0..{len(vocabulary) - 1}", field=field, rows=_rows(bad)
             )
         return codes
     flat = arr.ravel()
     out = np.full(flat.shape, -1, dtype=np.int64)
-    for i, name in enumerate(NURSING_LEVELS):
+    for i, name in enumerate(vocabulary):
         out[flat == name] = i
     if (out < 0).any():
         raise InputError(
-            f"nursing must be one of {', '.join(NURSING_LEVELS)}",
-            field="nursing",
+            unknown(sorted({str(x) for x in flat[out < 0]})),
+            field=field,
             rows=_rows(out < 0) if flat.size > 1 else None,
         )
     return out.reshape(arr.shape)

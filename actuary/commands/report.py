@@ -15,23 +15,14 @@ from __future__ import annotations
 
 import argparse
 
+from actuary.commands.simulate import add_run_arguments
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``actuary report``."""
-    parser.add_argument("run_file", metavar="RUN.toml", help="run file, e.g. models/jilin.toml")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_run_arguments(parser, execution=False)
     parser.add_argument(
         "--lang", choices=("zh", "en"), default="zh", help="report language (default zh)"
-    )
-    parser.add_argument(
-        "--paths",
-        type=int,
-        default=None,
-        metavar="N",
-        help="number of simulated paths (default: the run file's)",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, metavar="S", help="random seed (default: the run file's)"
     )
     parser.add_argument(
         "--previous",

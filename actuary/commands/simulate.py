@@ -16,10 +16,15 @@ from typing import Any
 __all__ = ["add_run_arguments", "configure", "project_from_args", "run"]
 
 
-def add_run_arguments(parser: argparse.ArgumentParser, *, scheduler: bool = True) -> None:
-    """Arguments shared by the commands that project a run (simulate, budget, rates, compare).
+def add_run_arguments(
+    parser: argparse.ArgumentParser, *, scheduler: bool = True, execution: bool = True
+) -> None:
+    """Arguments shared by the commands that project a run (simulate, budget, rates, compare,
+    report): ``RUN.toml --out DIR [--paths N] [--seed S]`` and, with ``execution``,
+    ``[--workers N] [--scheduler ADDRESS] [--quiet]``.
 
-    ``scheduler=False`` leaves out ``--scheduler`` for commands that run in local processes only.
+    ``scheduler=False`` leaves out ``--scheduler`` for commands that run in local processes only;
+    ``execution=False`` leaves out all three for commands that run in one process.
     """
     parser.add_argument("run_file", metavar="RUN.toml", help="run file, e.g. models/jilin.toml")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -33,6 +38,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, scheduler: bool = True
     parser.add_argument(
         "--seed", type=int, default=None, metavar="S", help="random seed (default: the run file's)"
     )
+    if not execution:
+        return
     parser.add_argument(
         "--workers",
         type=int,
