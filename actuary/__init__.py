@@ -8,8 +8,7 @@ scenarios under 以支定收、收支平衡, a third-party review pack and budge
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from actuary._version import __version__
 from actuary.benefits import assess, price_benefits
 from actuary.params import load_parameters
 from actuary.retirement import retirement_date

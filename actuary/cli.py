@@ -15,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from actuary import __version__
+from actuary._version import __version__
 from actuary.errors import InputError
 
 #: verb -> (module under actuary.commands, one-line help)

@@ -54,7 +54,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Final
 
-from actuary import __version__
+from actuary._version import __version__
 from actuary.errors import InputError
 from actuary.io import sha256_file
 

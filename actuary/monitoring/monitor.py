@@ -16,7 +16,8 @@ from typing import Any, Final
 
 import pandas as pd
 
-from actuary import __version__, dims
+from actuary import dims
+from actuary._version import __version__
 from actuary.errors import InputError
 from actuary.io import staged_output
 from actuary.monitoring.assessment import ASSESSMENT_LABELS_ZH, assessment

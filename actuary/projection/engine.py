@@ -34,7 +34,8 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
-from actuary import __version__, dims
+from actuary import dims
+from actuary._version import __version__
 from actuary.errors import InputError
 from actuary.params import ParameterSet, load_parameters
 from actuary.projection.assumptions import FundAssumptions

@@ -138,7 +138,7 @@ def write_values(
 
 
 def _version() -> str:
-    from actuary import __version__
+    from actuary._version import __version__
 
     return __version__
 
