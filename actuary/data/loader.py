@@ -234,6 +234,39 @@ class ProvinceData:
     fund_balance: pd.DataFrame
     budget: pd.DataFrame
 
+    def table(self, name: str) -> pd.DataFrame:
+        """The frame called ``name`` (a file stem of :data:`DATA_FILES`); the one accessor.
+
+        Raises :class:`InputError` naming the folder when the table is absent or empty-handed.
+        """
+        if name not in _FRAME_FIELDS:
+            raise InputError(f"unknown data table {name!r}; known: {sorted(_FRAME_FIELDS)}",
+                             file=str(self.folder), field=name)
+        df = getattr(self, name)
+        if df is None:
+            raise InputError(f"the data folder has no {name} table", file=str(self.folder),
+                             field=name)
+        return df
+
+    def has(self, name: str) -> bool:
+        """True when the folder holds the table ``name``."""
+        return name in _FRAME_FIELDS and getattr(self, name) is not None
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        """A key of ``metadata.toml`` (``default`` when absent)."""
+        return self.metadata.get(key, default)
+
+    @classmethod
+    def from_frames(cls, *, folder: str | Path = "<frames>",
+                    metadata: Mapping[str, Any] | None = None,
+                    **frames: pd.DataFrame) -> ProvinceData:
+        """Build from frames (tests, notebooks): tables not given are absent (``has`` False)."""
+        unknown = set(frames) - _FRAME_FIELDS
+        if unknown:
+            raise InputError(f"unknown data tables {sorted(unknown)}", field=sorted(unknown)[0])
+        full = {n: frames.get(n) for n in _FRAME_FIELDS}
+        return cls(folder=Path(folder), metadata=dict(metadata or {}), **full)  # type: ignore[arg-type]
+
     @property
     def synthetic(self) -> bool:
         """True for the embedded synthetic province (label it so wherever shown)."""
@@ -624,7 +657,9 @@ def _cache_key(folder: Path) -> tuple[Any, ...]:
 
 
 def _copy(data: ProvinceData) -> ProvinceData:
-    copies: dict[str, Any] = {n: getattr(data, n).copy() for n in _FRAME_FIELDS}
+    copies: dict[str, Any] = {
+        n: None if getattr(data, n) is None else getattr(data, n).copy() for n in _FRAME_FIELDS
+    }
     return dataclasses.replace(data, metadata=dict(data.metadata), **copies)
 
 
