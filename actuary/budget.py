@@ -325,9 +325,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
     year, prior, current = run.budget_year, run.base_year, run.current_year
     ex = execution(data)
     fb = frame(data, "fund_balance")
-    from actuary.projection.assumptions import FundAssumptions
-
-    fa = FundAssumptions.from_file(run.assumption_file("fund", scenario))
+    fa = run.spec_for("fund", scenario)
     ratio, pool = fa.reserve_ratio, fa.pool_region
 
     def fb_close(y: int) -> float:

@@ -35,6 +35,7 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.spec.policy import RatePolicySpec
 
 __all__ = ["CompareScenario", "Comparison", "compare", "load_compare_scenario"]
 
@@ -49,7 +50,7 @@ class CompareScenario:
     name: str
     description: str
     overlay: Any = None  # actuary.spec.run.ScenarioSpec or None (the run's assumption book)
-    rate_policy: Mapping[str, Any] | None = None  # None: the run's rule
+    rate_policy: RatePolicySpec | None = None  # None: the run's rule
     file: str = ""
 
 
@@ -61,7 +62,6 @@ def load_compare_scenario(path: str | Path, run: Any) -> CompareScenario:
     InputError
         Missing file, bad TOML, unknown tables or keys, an unknown rate rule.
     """
-    from actuary.policy import rule_from_spec
     from actuary.spec.run import load_scenario
 
     p = Path(path).resolve()
@@ -72,7 +72,7 @@ def load_compare_scenario(path: str | Path, run: Any) -> CompareScenario:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid TOML: {exc}", file=p) from None
     if "rate_policy" not in doc:
-        sc = load_scenario(p, run.assumptions)
+        sc = load_scenario(p, run.assumptions, run.years)
         return CompareScenario(sc.name, sc.description, sc, None, str(p))
     bad = set(doc) - _RATE_SCENARIO_TABLES
     if bad:
@@ -93,14 +93,14 @@ def load_compare_scenario(path: str | Path, run: Any) -> CompareScenario:
     policy = doc["rate_policy"]
     if not isinstance(policy, Mapping):
         raise InputError("expected a table", file=p, field="rate_policy")
-    rule_from_spec(dict(policy), file=str(p))
+    policy_spec = RatePolicySpec.parse(policy, file=str(p))
     overlay = None
     if "assumptions" in head:
         ap = (p.parent / str(head["assumptions"])).resolve()
         if not ap.is_file():
             raise InputError(f"file not found: {ap}", file=p, field="scenario.assumptions")
-        overlay = load_scenario(ap, run.assumptions)
-    return CompareScenario(sid, str(head.get("description", "")), overlay, dict(policy), str(p))
+        overlay = load_scenario(ap, run.assumptions, run.years)
+    return CompareScenario(sid, str(head.get("description", "")), overlay, policy_spec, str(p))
 
 
 @dataclass
@@ -168,7 +168,6 @@ def compare(
         models of scenarios not in ``models`` are fitted here.
     """
     from actuary.policy import rule_from_spec
-    from actuary.pooling import GapSharingRule
     from actuary.projection import project, roll_forward
     from actuary.spec.run import ScenarioSpec
 
@@ -206,12 +205,11 @@ def compare(
     results: dict[str, xr.Dataset] = {}
     for sc in scen:
         flows = proj.flows[sc.overlay.name if sc.overlay is not None else "baseline"]
-        policy = dict(sc.rate_policy if sc.rate_policy is not None else run.rate_policy)
+        policy = sc.rate_policy if sc.rate_policy is not None else run.rate_policy
         rule = rule_from_spec(policy, file=sc.file)
         results[sc.name] = roll_forward(flows, rule)
     if gap_rule is None:
-        table = dict(run.rate_policy).get("gap_sharing")
-        gap_rule = GapSharingRule.from_spec(table, file=str(run.path)) if table else None
+        gap_rule = run.rate_policy.gap_sharing
     cmp = Comparison(run, tuple(scen), results)
     cmp.tables = _tables(cmp, gap_rule)
     return cmp
@@ -321,7 +319,7 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
             {
                 "scenario": sc.name,
                 "description": sc.description,
-                "rate_policy": repr(dict(sc.rate_policy or run.rate_policy)),
+                "rate_policy": repr((sc.rate_policy or run.rate_policy).to_dict()),
                 f"revenue_{years[bi]}_wan": float(rev[:, bi].mean()) * 1e-4,
                 f"expenditure_{years[bi]}_wan": float(exp[:, bi].mean()) * 1e-4,
                 f"prob_deficit_{years[bi]}": float(np.mean(bal[:, bi] < 0)),

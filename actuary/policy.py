@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from actuary.errors import InputError
+from actuary.spec.policy import RatePolicySpec
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -461,55 +462,30 @@ RULES: dict[str, Callable[..., RateRule]] = {
 _COMMON_KEYS = ("max_change_per_year", "snap", "snap_step")
 
 
-#: Sub-tables of ``[rate_policy]`` that are not rule settings: the rate solver's target
-#: (``actuary.rates.RateSettings``) and the gap-sharing rule (``actuary.pooling``).
-SOLVER_TABLES = ("target", "gap_sharing")
+def rule_from_spec(
+    spec: RatePolicySpec | Mapping[str, object], *, file: str | None = None
+) -> RateRule:
+    """Build the rate rule of a validated :class:`~actuary.spec.policy.RatePolicySpec`.
 
-
-def _check_solver_tables(spec: Mapping[str, object], file: str | None) -> None:
-    """Validate ``[rate_policy.target]`` and ``[rate_policy.gap_sharing]`` when present."""
-    for key in SOLVER_TABLES:
-        table = spec.get(key)
-        if table is None:
-            continue
-        if not isinstance(table, Mapping):
-            raise InputError("expected a table", file=file, field=f"rate_policy.{key}")
-        if key == "target":
-            from actuary.rates import RateSettings
-
-            RateSettings.from_spec(table, file=file)
-        else:
-            from actuary.pooling import GapSharingRule
-
-            GapSharingRule.from_spec(table, file=file)
-
-
-def rule_from_spec(spec: Mapping[str, object], *, file: str | None = None) -> RateRule:
-    """Build a rate rule from a model-file table such as ``{"rule": "phased_cut", ...}``.
-
-    Keys other than ``rule`` go to the rule's factory. Keys that work with every rule:
-    ``snap = "uniform" | "per_class"`` moves the output onto the national grade lattice
-    (``snap_step = 0.05`` refines it, :meth:`RateLattice.from_params`), and
-    ``max_change_per_year = c`` wraps the rule in :class:`Smoothed`. A ``smoothed`` rule names
-    its inner rule as a table: ``rule = "smoothed"``, ``max_change_per_year = 0.2``,
-    ``inner = {rule = "phased_cut"}``. The sub-tables ``target`` (the rate solver's target,
-    :class:`actuary.rates.RateSettings`) and ``gap_sharing``
-    (:class:`actuary.pooling.GapSharingRule`) are validated here and otherwise ignored.
+    A mapping (a ``[rate_policy]`` table such as ``{"rule": "phased_cut", ...}``) is first
+    validated with :meth:`RatePolicySpec.parse`. Keys other than ``rule`` go to the rule's
+    factory. Keys that work with every rule: ``snap = "uniform" | "per_class"`` moves the output
+    onto the national grade lattice (``snap_step = 0.05`` refines it,
+    :meth:`RateLattice.from_params`), and ``max_change_per_year = c`` wraps the rule in
+    :class:`Smoothed`. A ``smoothed`` rule names its inner rule as a table: ``rule =
+    "smoothed"``, ``max_change_per_year = 0.2``, ``inner = {rule = "phased_cut"}``. The
+    sub-tables ``target`` and ``gap_sharing`` are the spec's, not the rule's.
 
     Raises
     ------
     InputError
         Unknown rule kind or bad settings, naming ``file`` and the field.
     """
-    kind = spec.get("rule", "keep")
-    if not isinstance(kind, str) or kind not in RULES:
-        raise InputError(
-            f"unknown rate rule {kind!r}; known: {sorted(RULES)}",
-            file=file,
-            field="rate_policy.rule",
-        )
-    kwargs = {k: v for k, v in spec.items() if k not in ("rule", *SOLVER_TABLES)}
-    _check_solver_tables(spec, file)
+    if not isinstance(spec, RatePolicySpec):
+        spec = RatePolicySpec.parse(spec, file=file)
+    file = file if file is not None else spec.file
+    kind = spec.rule
+    kwargs = dict(spec.settings)
     try:
         if kind == "smoothed":
             if not isinstance(kwargs.get("inner"), Mapping):

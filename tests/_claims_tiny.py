@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from actuary import dims
-from actuary.claims.spec import ClaimsSpec
+from actuary.spec.claims import ClaimsSpec
 
 REGION = "220100"
 YEARS = list(range(2020, 2026))

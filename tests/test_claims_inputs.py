@@ -52,7 +52,7 @@ def test_bad_choice_and_out_of_range_values(tmp_path: Path) -> None:
         ClaimsModel.from_assumptions(read_assumption_file(f))
     assert e.value.field == "outcome.model"
     g = _edited(tmp_path, "value = 0.8\n", "value = 1.8\n")
-    with pytest.raises(InputError, match="must lie in") as e2:
+    with pytest.raises(InputError, match="looks like a percent") as e2:
         ClaimsModel.from_assumptions(read_assumption_file(g))
     assert e2.value.field == "retirement.female_worker_share"
 

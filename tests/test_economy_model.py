@@ -17,10 +17,10 @@ from economy_data import fixed_params, province_frames
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actuary.economy import EconomyModel, EconomySpec, simulate_blocks
-from actuary.economy.assumptions import spec_from_assumptions
+from actuary.economy import EconomyModel, simulate_blocks
 from actuary.errors import InputError
 from actuary.spec.assumptions import Override, read_assumption_file
+from actuary.spec.economy import EconomySpec
 
 DETERMINISTIC = EconomySpec(volatility_scale=0.0, parameter_uncertainty=False)
 YEARS = list(range(2026, 2031))
@@ -221,7 +221,7 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
         'basis = "standard"\nnote = "typo"\n',
     )
     with pytest.raises(InputError) as e:
-        spec_from_assumptions(read_assumption_file(p))
+        EconomySpec.parse(read_assumption_file(p))
     assert str(p) in str(e.value) and "model.volatilty_scale" in str(e.value)
 
 
@@ -231,7 +231,7 @@ def test_wrong_unit_names_file_and_key(tmp_path: Path) -> None:
         '[coverage.target]\nvalue = 90\nunit = "percent"\nbasis = "judgement"\nnote = "plan"\n',
     )
     with pytest.raises(InputError) as e:
-        spec_from_assumptions(read_assumption_file(p))
+        EconomySpec.parse(read_assumption_file(p))
     assert str(p) in str(e.value) and "coverage.target" in str(e.value)
     assert "unit" in str(e.value)
 
@@ -243,7 +243,7 @@ def test_adjustment_needs_reason_and_is_applied(tmp_path: Path) -> None:
     )
     p = _write(tmp_path, body)
     with pytest.raises(InputError, match="reason"):
-        spec_from_assumptions(read_assumption_file(p))
+        EconomySpec.parse(read_assumption_file(p))
     p = _write(
         tmp_path,
         body + 'reason = "2026 wage guideline"\n'

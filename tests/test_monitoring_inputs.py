@@ -11,6 +11,7 @@ import pytest
 from actuary.cli import main
 from actuary.errors import InputError
 from actuary.monitoring import check_actuals, check_budget
+from actuary.spec.assumptions import read_assumption_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "models" / "jilin.toml"
@@ -226,11 +227,11 @@ def test_misspelt_or_bad_monitoring_assumption(tmp_path: Path,
     bad = tmp_path / "monitoring.toml"
     bad.write_text(text.replace("[alert_level]", "[alert_levle]"), encoding="utf-8")
     with pytest.raises(InputError) as e:
-        MonitorSettings.from_file(bad)
+        MonitorSettings.parse(read_assumption_file(bad))
     assert e.value.field == "alert_levle" and e.value.file == str(bad)
     bad.write_text(text.replace("value = 0.99", "value = 1.5"), encoding="utf-8")
     with pytest.raises(InputError, match="probability") as e:
-        MonitorSettings.from_file(bad)
+        MonitorSettings.parse(read_assumption_file(bad))
     assert e.value.field == "alert_level"
     out = tmp_path / "out"
     code = main(["monitor", str(RUN), "--actuals", str(EXEC), "--through", "2026-10",

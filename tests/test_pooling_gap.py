@@ -7,9 +7,9 @@ import pytest
 from _rates_flows import random_flows
 
 from actuary.errors import InputError
-from actuary.policy import rule_from_spec
 from actuary.pooling import GapSharingRule, gap_sharing, pooling_benefit
 from actuary.projection.flows import FundFlows, roll_forward
+from actuary.spec.policy import RatePolicySpec
 
 
 def _two_regions(rate: float = 0.0, opening: float = 0.0) -> FundFlows:
@@ -115,4 +115,4 @@ def test_gap_sharing_adds_up_on_random_flows() -> None:
 )
 def test_gap_sharing_bad_spec_named_in_run_file(table: dict[str, object], field: str) -> None:
     with pytest.raises(InputError, match=rf"models/x\.toml.*gap_sharing\.{field}"):
-        rule_from_spec({"rule": "keep", "gap_sharing": table}, file="models/x.toml")
+        RatePolicySpec.parse({"rule": "keep", "gap_sharing": table}, file="models/x.toml")

@@ -23,8 +23,8 @@ from actuary import dims
 from actuary.budget import draft_budget
 from actuary.errors import InputError
 from actuary.projection import project, roll_forward
-from actuary.projection.assumptions import FundAssumptions
 from actuary.spec.assumptions import read_assumption_file
+from actuary.spec.fund import FundAssumptions
 
 N = 120
 OWN_REVENUE = ("contributions", "fiscal_subsidy", "interest", "other_revenue")
@@ -190,5 +190,5 @@ def _fund_file(tmp_path: Path, old: str, new: str) -> Any:
 )
 def test_bad_setting_names_file_and_key(tmp_path: Path, old: str, new: str, key: str) -> None:
     with pytest.raises(InputError) as e:
-        FundAssumptions.from_file(_fund_file(tmp_path, old, new))
+        FundAssumptions.parse(_fund_file(tmp_path, old, new))
     assert "fund.toml" in str(e.value) and key in str(e.value)

@@ -193,7 +193,7 @@ def test_higher_alpha_never_lowers_rate(alpha: float, extra: float) -> None:
 )
 def test_settings_bad_input(kw: dict[str, object], field: str) -> None:
     with pytest.raises(InputError, match=field):
-        RateSettings.from_spec(kw, file="models/x.toml")
+        RateSettings.parse(kw, file="models/x.toml")
 
 
 def test_horizon_past_projection_is_an_input_error() -> None:
@@ -218,11 +218,12 @@ def test_collapsed_sensitivities_match_full_roll_forward() -> None:
 
 def test_run_file_target_validated_with_the_rule() -> None:
     """A misspelt or impossible [rate_policy.target] is caught when the run file is loaded
-    (load_run validates [rate_policy] through rule_from_spec), naming file and key."""
-    from actuary.policy import rule_from_spec
+    (load_run validates [rate_policy] as a RatePolicySpec), naming file and key."""
+    from actuary.spec.policy import RatePolicySpec
 
     with pytest.raises(InputError, match=r"models/x\.toml.*rate_policy\.target\.alpha"):
-        rule_from_spec({"rule": "keep", "target": {"alpha": 2.0}}, file="models/x.toml")
+        RatePolicySpec.parse({"rule": "keep", "target": {"alpha": 2.0}}, file="models/x.toml")
     with pytest.raises(InputError, match=r"rate_policy\.target\.lower_monts"):
-        rule_from_spec({"rule": "keep", "target": {"lower_monts": 6}}, file="models/x.toml")
-    rule_from_spec({"rule": "phased_cut", "target": {"alpha": 0.95, "horizon": 3}})
+        RatePolicySpec.parse({"rule": "keep", "target": {"lower_monts": 6}}, file="models/x.toml")
+    spec = RatePolicySpec.parse({"rule": "phased_cut", "target": {"alpha": 0.95, "horizon": 3}})
+    assert spec.target == RateSettings(alpha=0.95, horizon=3)

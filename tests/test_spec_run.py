@@ -109,8 +109,8 @@ def test_unknown_rate_rule(models: Path) -> None:
 
 def test_scenario_overlay_changes_one_value(models: Path) -> None:
     run = load_run(models / "jilin_small.toml")
-    base = FundAssumptions.from_file(run.assumption_file("fund", "baseline"))
-    high = FundAssumptions.from_file(run.assumption_file("fund", "reserve_high"))
+    base = FundAssumptions.parse(run.assumption_file("fund", "baseline"))
+    high = FundAssumptions.parse(run.assumption_file("fund", "reserve_high"))
     assert base.reserve_ratio == 0.166  # models/assumptions/fund.toml
     assert high.reserve_ratio == 0.5  # models/scenarios/reserve_high.toml
     assert high.prevention_share == base.prevention_share
@@ -153,7 +153,7 @@ def test_adjustment_above_the_prevention_cap_is_refused(models: Path) -> None:
         encoding="utf-8",
     )
     run = load_run(p)
-    fund = FundAssumptions.from_file(run.assumption_file("fund"))
+    fund = FundAssumptions.parse(run.assumption_file("fund"))
     assert fund.prevention_share == 0.05
     # 3 % cap of 人社部规〔2017〕13号 art. 5 (actuary.params fund.prevention_cap_pct)
     with pytest.raises(InputError, match=r"prevention\.share"):

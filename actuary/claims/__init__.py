@@ -15,8 +15,8 @@ Entry points
 from actuary.claims.development import DevelopmentPattern, chain_ladder, paid_triangle
 from actuary.claims.major import exhaustion_probability
 from actuary.claims.model import ClaimsModel, ClaimsResults, block_generators
-from actuary.claims.spec import ClaimsSpec
 from actuary.claims.streams import MortalityTable
+from actuary.spec.claims import ClaimsSpec
 
 __all__ = [
     "ClaimsModel",

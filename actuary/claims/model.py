@@ -51,7 +51,6 @@ from actuary.claims.incidence import IncidenceFit, fit_incidence
 from actuary.claims.major import MajorFit, fit_major, simulate_major
 from actuary.claims.outcome import OutcomeFit, fit_outcome_mix
 from actuary.claims.severity import SeverityFit, fit_severity
-from actuary.claims.spec import ClaimsSpec
 from actuary.claims.streams import (
     KIND_ALLOWANCE,
     KIND_LIFE,
@@ -64,6 +63,7 @@ from actuary.claims.streams import (
 from actuary.errors import InputError
 from actuary.params import ParameterSet, load_parameters
 from actuary.spec.assumptions import AssumptionFile
+from actuary.spec.claims import ClaimsSpec
 
 __all__ = ["CL_GROUPS", "FORMULA_ITEMS", "STREAM_ITEMS", "ClaimsModel", "ClaimsResults"]
 
@@ -272,7 +272,7 @@ class ClaimsResults:
                     field=o.target,
                 )
         f = self.spec.assumptions.with_overrides(overrides)
-        spec = ClaimsSpec.from_assumptions(f)
+        spec = ClaimsSpec.parse(f)
         profile = _split_profile(self.extra["profile_base"], spec.female_worker_share)
         stock, table, base, mix = _stock_cells(
             self.extra["beneficiaries"], spec, self.parameters, self.regions, self.last_year
@@ -392,12 +392,12 @@ class ClaimsModel:
     """Claims model specification; :meth:`fit` estimates it on a province's history."""
 
     def __init__(self, spec: ClaimsSpec | AssumptionFile) -> None:
-        self.spec = spec if isinstance(spec, ClaimsSpec) else ClaimsSpec.from_assumptions(spec)
+        self.spec = spec if isinstance(spec, ClaimsSpec) else ClaimsSpec.parse(spec)
 
     @classmethod
     def from_assumptions(cls, f: AssumptionFile) -> ClaimsModel:
         """The model of an assumption file (``models/assumptions/claims.toml``)."""
-        return cls(ClaimsSpec.from_assumptions(f))
+        return cls(ClaimsSpec.parse(f))
 
     def fit(self, data: Any, parameters: ParameterSet | None = None) -> ClaimsResults:
         """Fit every component on the province data (see the module docstring)."""

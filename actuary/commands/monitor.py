@@ -16,7 +16,9 @@ from pathlib import Path
 from actuary.errors import InputError
 from actuary.monitoring.actuals import read_actuals, read_budget
 from actuary.monitoring.data import load_monitoring_inputs, monitoring_assumptions_path
-from actuary.monitoring.monitor import MonitorSettings, monitor
+from actuary.monitoring.monitor import monitor
+from actuary.spec.assumptions import read_assumption_file
+from actuary.spec.monitoring import MonitorSettings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if not (budget["year"] == year).any():
         raise InputError(f"no budget rows for {year}", file=budget_name, field="year")
     apath = args.assumptions or monitoring_assumptions_path(args.run, inputs)
-    settings = MonitorSettings.from_file(apath)
+    settings = MonitorSettings.parse(read_assumption_file(apath))
     result = monitor(
         actuals,
         budget,

@@ -63,14 +63,13 @@ def run(args: argparse.Namespace) -> int:
     from actuary.manifest import write_manifest
     from actuary.policy import rule_from_spec
     from actuary.projection import project
-    from actuary.rates import RateSettings, rule_outcomes, solve_rates
+    from actuary.rates import rule_outcomes, solve_rates
     from actuary.spec.run import load_run
 
     if args.workers < 1:
         raise InputError("must be at least 1", field="--workers")
     run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
-    table = dict(run_spec.rate_policy).get("target", {})
-    settings = RateSettings.from_spec(table, file=str(run_spec.path)).with_overrides(
+    settings = run_spec.rate_policy.target.with_overrides(
         target_months=args.target_months, alpha=args.alpha, horizon=args.horizon
     )
     start = settings.start_year or run_spec.budget_year
@@ -80,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             f"{run_spec.years[-1]}",
             field="--horizon" if args.horizon is not None else "rate_policy.target.horizon",
         )
-    rule = rule_from_spec(dict(run_spec.rate_policy), file=str(run_spec.path))
+    rule = rule_from_spec(run_spec.rate_policy, file=str(run_spec.path))
     proj = project(
         run_spec,
         scenarios=["baseline"],

@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
     from actuary.errors import InputError
     from actuary.manifest import read_manifest
-    from actuary.report.build import read_sensitivity
     from actuary.report.writer import default_sensitivity, write_report
     from actuary.spec.run import load_run
+    from actuary.spec.sensitivity import read_sensitivity
 
     run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
     if args.sensitivity_paths is not None and args.sensitivity_paths <= 0:

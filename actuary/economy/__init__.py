@@ -7,17 +7,15 @@ Entry points: :class:`EconomyModel` (``fit(data)`` / ``fix(params)`` /
 blocks, optional process pool, identical results for any number of workers).
 """
 
-from actuary.economy.assumptions import spec_from_assumptions
-from actuary.economy.history import EconomyHistory, history_from
+from actuary.economy.history import EconomyBase, EconomyHistory, history_from
 from actuary.economy.model import (
     UNITS,
-    EconomyBase,
     EconomyModel,
     EconomyParams,
     EconomyResults,
-    EconomySpec,
     simulate_blocks,
 )
+from actuary.spec.economy import EconomySpec
 
 __all__ = [
     "UNITS",
@@ -29,5 +27,4 @@ __all__ = [
     "EconomySpec",
     "history_from",
     "simulate_blocks",
-    "spec_from_assumptions",
 ]

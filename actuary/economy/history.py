@@ -9,22 +9,20 @@ Reads the ``economy``, ``economy_region`` and ``exposure`` tables of a
   employment-weighted regional mean, and of its log employment share;
 - regional coverage rates: covered workers (all classes) ÷ regional employment;
 - regional collection rates: contributions collected ÷ due (all classes);
-- the base-year state (:class:`~actuary.economy.model.EconomyBase`).
+- the base-year state (:class:`EconomyBase`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from actuary.economy.processes import FloatArray
 from actuary.errors import InputError
-
-if TYPE_CHECKING:
-    from actuary.economy.model import EconomyBase
 
 #: Collection rates are kept inside (0, 1) before the logit transform.
 _RATE_EPS = 1e-4
@@ -41,6 +39,25 @@ def _need(df: pd.DataFrame, cols: list[str], file: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise InputError("missing column", file=file, field=missing[0])
+
+
+@dataclass(frozen=True)
+class EconomyBase:
+    """Observed state in the base (last history) year."""
+
+    base_year: int
+    regions: tuple[str, ...]
+    classes: tuple[int, ...]
+    avg_wage_province: float
+    employment_province: float
+    disposable_income: float
+    avg_wage_region: FloatArray  # (R,)
+    employment_region: FloatArray  # (R,)
+    class_share: FloatArray  # (R, K), rows sum to 1
+    coverage: FloatArray  # (R, K)
+    wage_relativity: FloatArray  # (R, K)
+    collection_rate: FloatArray  # (R,)
+
 
 
 @dataclass(frozen=True)
@@ -197,8 +214,6 @@ class EconomyHistory:
 
     def base(self) -> EconomyBase:
         """Observed state in the last history year."""
-        from actuary.economy.model import EconomyBase
-
         y = self.base_year
         reg = self.region.loc[y]
         regions = tuple(str(r) for r in reg.index)

@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from actuary import dims
-from actuary.economy.history import EconomyHistory, history_from
+from actuary.economy.history import EconomyBase, EconomyHistory, history_from
 from actuary.economy.processes import (
     GROWTH_SERIES,
     CoverageParams,
@@ -63,7 +63,8 @@ from actuary.economy.processes import (
 )
 from actuary.errors import InputError
 from actuary.rng import BLOCK_SIZE, generator, path_blocks
-from actuary.spec.assumptions import Override
+from actuary.spec.assumptions import AssumptionFile, Override
+from actuary.spec.economy import PIN_TARGETS, EconomySpec, normalise_target
 
 UNITS: dict[str, str] = {
     "avg_wage": "yuan/year",
@@ -82,73 +83,6 @@ UNITS: dict[str, str] = {
     "disposable_income_growth": "fraction/year",
 }
 
-#: Targets a pin (Override with a year) may name: the growth series and the collection rate.
-PIN_TARGETS = (*GROWTH_SERIES, "collection_rate")
-
-
-@dataclass(frozen=True)
-class EconomySpec:
-    r"""Specification of the economy model (from ``models/assumptions/economy.toml``).
-
-    Parameters
-    ----------
-    form
-        Growth-system form: ``"auto"`` (BIC + residual check), ``"ar"`` or ``"var1"``.
-    max_ar_order
-        Largest AR order per series in the ``"ar"`` form.
-    ar_bias_correction
-        Correct the small-sample (Kendall 1954) downward bias of fitted AR(1) coefficients in
-        the ``"ar"`` form: :math:`\tilde\phi = (T\hat\phi + 1)/(T - 3)`, mean kept.
-    parameter_uncertainty
-        Draw parameters per path from their estimated distribution.
-    volatility_scale
-        Multiplies every process-noise standard deviation (0 = deterministic paths).
-    coverage_target
-        Planned coverage target: ``None`` (fitted saturation level), a fraction, or a mapping
-        keyed by region code or by industry class (``"1"`` … ``"8"``).
-    coverage_speed
-        Uptake speed (share of the remaining gap closed per year); ``None`` = fitted.
-    collection_long_run
-        Long-run collection rate: ``None`` (each region's historical logit mean), a fraction or a
-        mapping by region code.
-    deposit_rate_floor
-        Lower bound applied to the published deposit rate.
-    history_first_year
-        First history year used in the fits (``None``: all).
-    adjustments
-        Judgement overrides from the assumption file (parameter replacements and path pins).
-    """
-
-    form: str = "auto"
-    max_ar_order: int = 1
-    ar_bias_correction: bool = False
-    parameter_uncertainty: bool = True
-    volatility_scale: float = 1.0
-    coverage_target: float | Mapping[str, float] | None = None
-    coverage_speed: float | None = None
-    collection_long_run: float | Mapping[str, float] | None = None
-    deposit_rate_floor: float = 0.0
-    history_first_year: int | None = None
-    adjustments: tuple[Override, ...] = ()
-    source_file: str = ""
-
-
-@dataclass(frozen=True)
-class EconomyBase:
-    """Observed state in the base (last history) year."""
-
-    base_year: int
-    regions: tuple[str, ...]
-    classes: tuple[int, ...]
-    avg_wage_province: float
-    employment_province: float
-    disposable_income: float
-    avg_wage_region: FloatArray  # (R,)
-    employment_region: FloatArray  # (R,)
-    class_share: FloatArray  # (R, K), rows sum to 1
-    coverage: FloatArray  # (R, K)
-    wage_relativity: FloatArray  # (R, K)
-    collection_rate: FloatArray  # (R,)
 
 
 @dataclass(frozen=True)
@@ -162,13 +96,6 @@ class EconomyParams:
     collection: PanelARResults
     collection_mean: FloatArray  # (R,) long-run logit level m_r
     base: EconomyBase
-
-
-def _normalise_target(target: str) -> str:
-    for pre in ("assumptions.economy.", "economy."):
-        if target.startswith(pre):
-            return target[len(pre):]
-    return target
 
 
 def _by_region_or_class(
@@ -205,11 +132,9 @@ class EconomyModel:
         self.spec = spec or EconomySpec()
 
     @classmethod
-    def from_assumptions(cls, assumptions: Any) -> EconomyModel:
-        """Build from an :class:`actuary.spec.AssumptionFile` (``assumptions/economy.toml``)."""
-        from actuary.economy.assumptions import spec_from_assumptions
-
-        return cls(spec_from_assumptions(assumptions))
+    def from_assumptions(cls, assumptions: AssumptionFile) -> EconomyModel:
+        """Build from ``assumptions/economy.toml`` (:meth:`EconomySpec.parse`)."""
+        return cls(EconomySpec.parse(assumptions))
 
     # -- fixing ---------------------------------------------------------------------------
     def fix(self, params: EconomyParams) -> EconomyResults:
@@ -292,7 +217,7 @@ class EconomyResults:
         p = self.params
         applied = list(self.overrides)
         for o in overrides:
-            t = _normalise_target(o.target)
+            t = normalise_target(o.target)
             rec = replace(o, target=t)
             same = [a for a in applied if a.target == t and a.year == o.year]
             if any(a.value == o.value and a.reason == o.reason for a in same):

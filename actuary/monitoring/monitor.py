@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 
@@ -29,54 +29,9 @@ from actuary.monitoring.execution import (
     region_name,
 )
 from actuary.monitoring.outturn import make_panel
-from actuary.spec.assumptions import AssumptionFile, read_assumption_file
+from actuary.spec.monitoring import MonitorSettings
 
 __all__ = ["MonitorResult", "MonitorSettings", "monitor"]
-
-_SETTING_KEYS: Final = ("interval_level", "pace_level", "alert_level", "enrolment.plan_growth")
-
-
-@dataclass(frozen=True)
-class MonitorSettings:
-    """Levels and the enrolment plan, from the monitoring assumption file."""
-
-    interval_level: float = 0.90
-    pace_level: float = 0.90
-    alert_level: float = 0.99
-    plan_growth: float | Mapping[str, float] | None = None
-    source: str = ""
-    assumptions: tuple[dict[str, Any], ...] = ()
-
-    @classmethod
-    def from_assumptions(cls, af: AssumptionFile) -> MonitorSettings:
-        """Read and check ``models/assumptions/monitoring.toml`` (strict keys)."""
-        af.check_keys(_SETTING_KEYS)
-        levels = {}
-        for key in ("interval_level", "pace_level", "alert_level"):
-            v = af.value(key, unit="probability")
-            if isinstance(v, bool) or not isinstance(v, int | float) or not 0.5 <= v < 1:
-                raise InputError("must be a probability in [0.5, 1)", file=af.path, field=key)
-            levels[key] = float(v)
-        pg = af.value("enrolment.plan_growth", unit="1/year")
-        if isinstance(pg, Mapping):
-            try:
-                plan: float | dict[str, float] = {str(k): float(v) for k, v in pg.items()}
-            except (TypeError, ValueError):
-                raise InputError("plan growth values must be numbers", file=af.path,
-                                 field="enrolment.plan_growth") from None
-        elif isinstance(pg, int | float) and not isinstance(pg, bool):
-            plan = float(pg)
-        else:
-            raise InputError("must be a number or a table by region", file=af.path,
-                             field="enrolment.plan_growth")
-        return cls(plan_growth=plan, source=af.path,
-                   assumptions=tuple(af.to_records()), **levels)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> MonitorSettings:
-        """Settings from an assumption file path."""
-        return cls.from_assumptions(read_assumption_file(path))
-
 
 @dataclass(frozen=True)
 class MonitorResult:

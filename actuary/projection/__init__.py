@@ -9,7 +9,6 @@ Public API
 - :func:`check_fund` and :class:`InvariantError`.
 """
 
-from actuary.projection.assumptions import FundAssumptions
 from actuary.projection.calibration import BaseYear, calibrate
 from actuary.projection.checks import InvariantError, check_coverage, check_fund
 from actuary.projection.engine import (
@@ -23,6 +22,7 @@ from actuary.projection.engine import (
     write_paths,
 )
 from actuary.projection.flows import BENEFIT_GROUPS, ITEM_CODES, FundFlows, roll_forward
+from actuary.spec.fund import FundAssumptions
 
 __all__ = [
     "BENEFIT_GROUPS",

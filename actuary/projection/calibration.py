@@ -26,7 +26,7 @@ import pandas as pd
 from actuary import dims
 from actuary.errors import InputError
 from actuary.params import ParameterSet
-from actuary.projection.assumptions import FundAssumptions
+from actuary.spec.fund import FundAssumptions
 
 FloatArray = npt.NDArray[np.float64]
 GRADE_COLUMNS: dict[str, float] = {

@@ -38,11 +38,12 @@ from actuary import dims
 from actuary._version import __version__
 from actuary.errors import InputError
 from actuary.params import ParameterSet, load_parameters
-from actuary.projection.assumptions import FundAssumptions
 from actuary.projection.calibration import BaseYear, base_rates, calibrate
 from actuary.projection.checks import check_coverage
 from actuary.projection.flows import BENEFIT_GROUPS, FundFlows, roll_forward
 from actuary.rng import BLOCK_SIZE, PathBlock, generator, path_blocks
+from actuary.spec.fund import FundAssumptions
+from actuary.spec.policy import RatePolicySpec
 from actuary.spec.run import RunSpec
 
 FloatArray = npt.NDArray[np.float64]
@@ -100,7 +101,6 @@ def fit_models(
     for name in names:
         e_spec = run.assumption_file("economy", name)
         c_spec = run.assumption_file("claims", name)
-        f_spec = run.assumption_file("fund", name)
         e_key = ("economy", _spec_key(e_spec))
         if e_key not in cache:
             cache[e_key] = EconomyModel.from_assumptions(e_spec).fit(data)
@@ -121,7 +121,7 @@ def fit_models(
                     field=c_over[0].target,
                 )
             claims = claims.with_overrides(c_over)
-        fund = FundAssumptions.from_file(f_spec)
+        fund: FundAssumptions = run.spec_for("fund", name)
         _check_prevention(fund, params, run.years)
         out[name] = ScenarioModels(economy, claims, fund)
     return out
@@ -246,7 +246,7 @@ class _Context:
     models: Mapping[str, ScenarioModels]
     base: BaseYear
     rates: FloatArray
-    rate_policy: Mapping[str, Any]
+    rate_policy: RatePolicySpec
     keep_flows: bool
     #: Scenarios whose current year is conditioned on the expected outturn: their blocks return
     #: the flows only; the roll-forward waits for all blocks (second pass, :func:`project`).
@@ -296,7 +296,7 @@ def _run_block_inner(
     flows = build_flows(econ, claims, ctx.base, m.fund, ctx.rates, ctx.years, paths)
     if scenario in ctx.conditioned:
         return scenario, block.index, flows, None
-    ds = roll_forward(flows, rule_from_spec(dict(ctx.rate_policy)))
+    ds = roll_forward(flows, rule_from_spec(ctx.rate_policy))
     return scenario, block.index, flows if ctx.keep_flows else None, ds
 
 
@@ -550,7 +550,7 @@ def project(
         models={n: models[n] for n in names},
         base=base,
         rates=rates,
-        rate_policy=dict(run.rate_policy),
+        rate_policy=run.rate_policy,
         keep_flows=keep_flows,
         conditioned=frozenset(conditioned),
     )
@@ -631,7 +631,7 @@ def _condition_and_roll(
         file=fund.file,
     )
     with threadpool_limits(limits=1):
-        return [(f, roll_forward(f, rule_from_spec(dict(run.rate_policy)))) for f in cond]
+        return [(f, roll_forward(f, rule_from_spec(run.rate_policy))) for f in cond]
 
 
 def _record(flows: FundFlows) -> dict[str, Any]:
@@ -691,7 +691,7 @@ def _attrs(run: RunSpec, base: BaseYear, names: Sequence[str]) -> dict[str, Any]
         "central_statistic": run.outputs.central,
         "money_unit": "yuan",
         "scenarios": ", ".join(names),
-        "rate_policy": repr(dict(run.rate_policy)),
+        "rate_policy": repr(run.rate_policy.to_dict()),
         "initial_multiplier": np.asarray(base.initial_multiplier),
         "opening_balance": float(base.opening_balance),
         "identity": "balance_close = balance_open + revenue_total - expenditure_total "

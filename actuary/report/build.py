@@ -46,7 +46,8 @@ from actuary import dims
 from actuary.errors import InputError
 from actuary.io import sha256_file
 from actuary.report.values import ReportValues
-from actuary.spec.assumptions import Override, read_assumption_file
+from actuary.spec.assumptions import Override
+from actuary.spec.sensitivity import read_sensitivity
 
 #: Item whose budget-year central value the analysis of change explains.
 CHANGE_ITEM: Final = "expenditure_total"
@@ -54,7 +55,6 @@ CHANGE_ITEM: Final = "expenditure_total"
 SENSITIVITY_PATHS: Final = 200
 #: Tolerance of the data reconciliation checks (relative difference).
 RECONCILE_TOL: Final = 0.005
-_SENS_KEYS: Final = {"target", "low", "high", "label_zh", "label_en"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -462,51 +462,6 @@ def scenario_table(run: Any, ds: Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def read_sensitivity(path: str | Path, run: Any) -> list[dict[str, Any]]:
-    """The sensitivity entries of ``path`` (see the module docstring), checked against ``run``."""
-    af = read_assumption_file(path)
-    out = []
-    for key, a in af.values.items():
-        v = a.value
-        if not isinstance(v, Mapping):
-            raise InputError(
-                "value must be a table {target, low, high, label_zh, label_en}",
-                file=af.path,
-                field=key,
-            )
-        missing = _SENS_KEYS - set(v)
-        extra = set(v) - _SENS_KEYS
-        if missing or extra:
-            raise InputError(
-                f"value needs exactly {sorted(_SENS_KEYS)}",
-                file=af.path,
-                field=f"{key}.{sorted(missing or extra)[0]}",
-            )
-        target = str(v["target"])
-        fid = target.split(".", 1)[0]
-        if "." not in target or fid not in run.assumptions:
-            raise InputError(
-                f"target must be '<file id>.<key>' with a file id of the run "
-                f"({', '.join(sorted(run.assumptions))})",
-                file=af.path,
-                field=f"{key}.target",
-            )
-        out.append(
-            {
-                "key": key,
-                "target": target,
-                "low": v["low"],
-                "high": v["high"],
-                "label_zh": str(v["label_zh"]),
-                "label_en": str(v["label_en"]),
-                "unit": a.unit,
-                "basis": a.basis,
-                "note": a.note,
-                "file": af.path,
-            }
-        )
-    return out
-
 
 def sensitivity_runs(
     run: Any,
@@ -657,7 +612,7 @@ class ModelCache:
         if key not in self._models:
             self._models[key] = fit_models(run, data, params, ["baseline"])
             return self._models[key]
-        fund = FundAssumptions.from_file(run.assumption_file("fund", "baseline"))
+        fund = FundAssumptions.parse(run.assumption_file("fund", "baseline"))
         return {"baseline": dataclasses.replace(self._models[key]["baseline"], fund=fund)}
 
     def project_value(self, run: Any, params: Any) -> float:
@@ -817,12 +772,9 @@ def rate_solution(run: Any, proj: Any, params: Any) -> tuple[dict[str, Any] | No
     the target of the run's ``[rate_policy.target]`` (the solver's defaults when absent); or
     ``None`` and the reason when the target cannot be solved on this run (e.g. a horizon longer
     than the projection)."""
-    from actuary.rates import RateSettings, solve_rates
+    from actuary.rates import solve_rates
 
-    target = dict(run.rate_policy).get("target", {})
-    settings = RateSettings.from_spec(
-        target if isinstance(target, Mapping) else {}, file=str(run.path)
-    )
+    settings = run.rate_policy.target
     try:
         sol = solve_rates(proj.flows["baseline"], settings, parameters=params)
     except InputError as exc:
@@ -913,7 +865,7 @@ def compute_values(
         quantiles=tuple(run.outputs.quantiles),
         scenario_names=tuple(run.scenario_names),
         scenario_descriptions={s.name: s.description for s in run.scenarios},
-        rate_policy=dict(run.rate_policy),
+        rate_policy=run.rate_policy.to_dict(),
         data_folder=dsec["data_folder"],
         data_files=dsec["data_files"],
         data_sources=dsec["data_sources"],

@@ -97,9 +97,7 @@ class AssumptionFile:
         """The value at ``key``, checking its unit when ``unit`` is given."""
         a = self.get(key)
         if unit is not None and a.unit != unit:
-            raise InputError(
-                f"wrong unit '{a.unit}', expected '{unit}'", file=self.path, field=key
-            )
+            raise InputError(f"wrong unit '{a.unit}', expected '{unit}'", file=self.path, field=key)
         return a.value
 
     def check_keys(self, allowed: Iterable[str], prefixes: Iterable[str] = ()) -> None:
@@ -200,6 +198,24 @@ def read_assumption_file(path: str | Path) -> AssumptionFile:
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=p) from None
+    return _from_doc(doc, str(p))
+
+
+def assumption_file_from(
+    source: AssumptionFile | Mapping[str, Any], *, file: str | None = None
+) -> AssumptionFile:
+    """``source`` as an :class:`AssumptionFile`: itself, or a parsed TOML document in the format
+    of the module docstring (``file`` names it in errors). The ``source`` of every spec parser."""
+    if isinstance(source, AssumptionFile):
+        return source
+    if not isinstance(source, Mapping):
+        raise InputError(
+            f"expected an assumption file or a table, got {type(source).__name__}", file=file
+        )
+    return _from_doc(dict(source), file or "<table>")
+
+
+def _from_doc(doc: dict[str, Any], p: str) -> AssumptionFile:
     spec = doc.pop("spec", None)
     if not isinstance(spec, Mapping):
         raise InputError("missing [spec] table (id, version)", file=p, field="spec")
@@ -210,5 +226,5 @@ def read_assumption_file(path: str | Path) -> AssumptionFile:
         if req not in spec:
             raise InputError(f"missing '{req}'", file=p, field=f"spec.{req}")
     out: dict[str, Assumption] = {}
-    _walk("", doc, str(p), out)
-    return AssumptionFile(str(p), dict(spec), out)
+    _walk("", doc, p, out)
+    return AssumptionFile(p, dict(spec), out)

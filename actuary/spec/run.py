@@ -29,7 +29,7 @@ A run file (``models/jilin.toml``) is a strict TOML document::
     files = ["scenarios/wage_slowdown.toml"]   # overlays; the baseline is always scenario 0
 
     [rate_policy]
-    rule = "keep"                         # actuary.policy.rule_from_spec
+    rule = "keep"                         # actuary.spec.policy.RatePolicySpec
 
     [[adjustment]]                        # 定性调整 applied to every scenario
     target = "fund.other_expenditure.share_of_benefits"
@@ -45,23 +45,56 @@ A scenario file is ``[scenario] id, description`` plus ``[[override]]`` tables w
 "<file id>.<key>"`` (file id = a key of ``[assumptions]``), ``value``, ``reason`` and optionally
 ``year`` (a path pin, e.g. wage growth of 2026). Scenarios never copy the assumption book.
 
-Every unknown key, wrong type, year out of order, missing file or override of an unknown
-assumption raises :class:`actuary.errors.InputError` naming the file and the key.
+Every unknown key, wrong type, year out of order, horizon beyond :data:`MAX_PROJECTION_YEARS`,
+missing file, override of an unknown assumption or implausible value (the bounds tables of
+:mod:`actuary.spec.economy`, :mod:`~actuary.spec.claims`, :mod:`~actuary.spec.fund`) raises
+:class:`actuary.errors.InputError` naming the file that holds the value and the key: an
+``[[adjustment]]`` is blamed on the run file, a scenario override on the scenario file.
+
+:func:`load_run` returns a frozen :class:`RunSpec` whose settings are typed: ``run.economy``
+(:class:`~actuary.spec.economy.EconomySpec`), ``run.claims``
+(:class:`~actuary.spec.claims.ClaimsSpec`), ``run.fund``
+(:class:`~actuary.spec.fund.FundAssumptions`) with the run's adjustments applied, and
+``run.rate_policy`` (:class:`~actuary.spec.policy.RatePolicySpec`); ``run.spec_for(file_id,
+scenario)`` gives a scenario's.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from actuary.errors import InputError
+from actuary.spec import claims as _claims
+from actuary.spec import economy as _economy
+from actuary.spec import fund as _fund
 from actuary.spec.assumptions import AssumptionFile, Override, read_assumption_file
+from actuary.spec.bounds import Bound, check_bound
+from actuary.spec.claims import ClaimsSpec
+from actuary.spec.economy import EconomySpec
+from actuary.spec.fund import FundAssumptions
+from actuary.spec.policy import RatePolicySpec
 
-__all__ = ["OutputSpec", "RunSpec", "ScenarioSpec", "load_run", "load_scenario"]
+__all__ = [
+    "MAX_PROJECTION_YEARS",
+    "OutputSpec",
+    "RunSpec",
+    "ScenarioSpec",
+    "load_run",
+    "load_scenario",
+]
+
+#: The longest projection a run may ask for (last_year − first_year + 1). Basis: the claims and
+#: economy models are fitted on 16 history years and carry long-term streams to the end of the
+#: mortality table; the long-horizon work needs 30–50 years, beyond that no assumption of the
+#: book is plausible.
+MAX_PROJECTION_YEARS = 50
+_T = TypeVar("_T")
 
 _TABLES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "run": {"name": str, "description": str},
@@ -84,6 +117,17 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "simulation": ("paths", "seed"),
 }
 _ASSUMPTION_FILES = ("economy", "claims", "fund")
+#: Plausible ranges of the run file's own numbers.
+_RUN_BOUNDS: dict[str, Bound] = {
+    "calendar.base_year": Bound(2000, 2100, "the public series and the regulation start ~2000"),
+    "simulation.paths": Bound(1, 10_000_000, "10,000 paths = the embedded run; 10 million a cap"),
+}
+#: The parser of each assumption file id.
+_PARSERS: dict[str, Callable[[AssumptionFile], Any]] = {
+    "economy": EconomySpec.parse,
+    "claims": ClaimsSpec.parse,
+    "fund": FundAssumptions.parse,
+}
 _OVERRIDE_KEYS = {"target", "value", "reason", "year"}
 #: The budget draft's central statistic: only the mean is additive, so the draft's totals add up.
 _CENTRALS = ("mean",)
@@ -127,7 +171,7 @@ class RunSpec:
     assumptions: Mapping[str, AssumptionFile]
     scenarios: tuple[ScenarioSpec, ...]
     adjustments: tuple[Override, ...]
-    rate_policy: Mapping[str, Any]
+    rate_policy: RatePolicySpec
     outputs: OutputSpec = field(default_factory=OutputSpec)
     sha256: str = ""
 
@@ -136,11 +180,40 @@ class RunSpec:
         """Names of the scenarios, baseline first."""
         return tuple(s.name for s in self.scenarios)
 
-    def rate_rule(self) -> Any:
-        """The run's rate rule (an :class:`actuary.policy.RateRule`)."""
-        from actuary.policy import rule_from_spec
+    @property
+    def first_year(self) -> int:
+        """First projection year (the current year)."""
+        return self.years[0]
 
-        return rule_from_spec(dict(self.rate_policy), file=str(self.path))
+    @property
+    def last_year(self) -> int:
+        """Last projection year."""
+        return self.years[-1]
+
+    @functools.cached_property
+    def economy(self) -> EconomySpec:
+        """The economy spec of the baseline, the run's adjustments applied."""
+        return self.spec_for("economy")  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def claims(self) -> ClaimsSpec:
+        """The claims spec of the baseline, the run's adjustments applied."""
+        return self.spec_for("claims")  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def fund(self) -> FundAssumptions:
+        """The fund assumptions of the baseline, the run's adjustments applied."""
+        return self.spec_for("fund")  # type: ignore[no-any-return]
+
+    def spec_for(self, file_id: str, scenario: str | None = None) -> Any:
+        """The parsed spec of one assumption file under ``scenario`` (``None``/baseline: the run's
+        adjustments only): :class:`EconomySpec`, :class:`ClaimsSpec` or
+        :class:`FundAssumptions`, from :meth:`assumption_file`. An error on an overridden key is
+        blamed on the file of the override."""
+        if file_id not in _PARSERS:
+            raise KeyError(f"unknown assumption file id {file_id!r}; known: {list(_PARSERS)}")
+        af = self.assumption_file(file_id, scenario)
+        return _blamed(lambda: _PARSERS[file_id](af), self.overrides(file_id, scenario))
 
     def overrides(self, file_id: str, scenario: str | None = None) -> tuple[Override, ...]:
         """The run's adjustments and ``scenario``'s overrides of one file (``<file id>.`` kept)."""
@@ -255,8 +328,46 @@ def _check_table(doc: Mapping[str, Any], name: str, file: Path) -> dict[str, Any
     return dict(node)
 
 
+def _blamed(parse: Callable[[], _T], overrides: Sequence[Override]) -> _T:
+    """``parse()``, with an error on a key that an override set re-raised on the override's file.
+
+    An assumption file with overrides applied is still named after the assumption file; when the
+    faulty value came from a run ``[[adjustment]]`` or a scenario ``[[override]]`` the message
+    must name that file instead (where the reader has to fix it).
+    """
+    try:
+        return parse()
+    except InputError as exc:
+        for o in reversed(overrides):
+            key = o.target.split(".", 1)[1]
+            if (
+                o.year is None
+                and exc.field is not None
+                and (exc.field == key or exc.field.startswith(key + "."))
+            ):
+                raise InputError(exc.rule, file=o.origin or None, field=o.target) from None
+        raise
+
+
+def _check_override_value(
+    fid: str, key: str, value: Any, year: int | None, file: Path, where: str
+) -> None:
+    """Plausible range of an override value, by the bounds table of its file's spec module."""
+    field_ = f"{where}.value"
+    if fid == "economy":
+        _economy.check_override(key, value, year, file=str(file), field=field_)
+        return
+    bounds = _claims.BOUNDS if fid == "claims" else _fund.BOUNDS
+    if key in bounds:
+        check_bound(value, bounds[key], file=file, field=f"{field_} ({fid}.{key})")
+
+
 def _parse_override(
-    node: Any, where: str, file: Path, assumptions: Mapping[str, AssumptionFile]
+    node: Any,
+    where: str,
+    file: Path,
+    assumptions: Mapping[str, AssumptionFile],
+    years: Sequence[int] | None = None,
 ) -> Override:
     if not isinstance(node, Mapping):
         raise InputError("expected a table (target, value, reason)", file=file, field=where)
@@ -279,6 +390,12 @@ def _parse_override(
     year = node.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise InputError("year must be an integer", file=file, field=f"{where}.year")
+    if year is not None and years is not None and year not in years:
+        raise InputError(
+            f"year {year} is outside the projection years {years[0]} … {years[-1]}",
+            file=file,
+            field=f"{where}.year",
+        )
     if year is None and fid == "fund" and key not in assumptions[fid]:
         raise InputError(
             f"override targets an unknown assumption {target!r} (no key {key!r} in "
@@ -292,6 +409,7 @@ def _parse_override(
     if year is None and key in assumptions[fid]:
         old = assumptions[fid].get(key).value
         _check_same_kind(old, node["value"], file, f"{where}.value")
+    _check_override_value(fid, key, node["value"], year, file, where)
     return Override(target=target, value=node["value"], reason=reason, year=year, origin=str(file))
 
 
@@ -311,8 +429,16 @@ def _check_same_kind(old: Any, new: Any, file: Path, where: str) -> None:
         )
 
 
-def load_scenario(path: str | Path, assumptions: Mapping[str, AssumptionFile]) -> ScenarioSpec:
-    """Read a scenario overlay file (``[scenario]`` + ``[[override]]``)."""
+def load_scenario(
+    path: str | Path,
+    assumptions: Mapping[str, AssumptionFile],
+    years: Sequence[int] | None = None,
+) -> ScenarioSpec:
+    """Read a scenario overlay file (``[scenario]`` + ``[[override]]``).
+
+    Values are checked against the plausible ranges of their file; with ``years`` (the run's
+    projection years) a pin's year must be one of them.
+    """
     p = Path(path).resolve()
     doc = _read_toml(p)
     bad = set(doc) - {"scenario", "override"}
@@ -335,16 +461,10 @@ def load_scenario(path: str | Path, assumptions: Mapping[str, AssumptionFile]) -
     if not isinstance(raw, list):
         raise InputError("use [[override]] tables", file=p, field="override")
     overrides = tuple(
-        _parse_override(o, f"override[{i}]", p, assumptions) for i, o in enumerate(raw, start=1)
+        _parse_override(o, f"override[{i}]", p, assumptions, years)
+        for i, o in enumerate(raw, start=1)
     )
     return ScenarioSpec(sid, str(head.get("description", "")), overrides, str(p))
-
-
-def _check_fund_file(af: AssumptionFile) -> None:
-    """Validate the fund assumption file's keys and units (the projection's own file)."""
-    from actuary.projection.assumptions import FundAssumptions
-
-    FundAssumptions.from_file(af)
 
 
 def load_run(path: str | Path) -> RunSpec:
@@ -385,9 +505,19 @@ def load_run(path: str | Path) -> RunSpec:
             file=p,
             field="calendar.first_year",
         )
+    for key in ("base_year",):
+        check_bound(cal[key], _RUN_BOUNDS[f"calendar.{key}"], file=p, field=f"calendar.{key}")
     if last < first:
         raise InputError(
             "years out of order: last_year < first_year", file=p, field="calendar.last_year"
+        )
+    if last - first + 1 > MAX_PROJECTION_YEARS:
+        raise InputError(
+            f"a projection of {last - first + 1} years ({first} … {last}) is beyond what the "
+            f"model supports: at most {MAX_PROJECTION_YEARS} years (last_year ≤ "
+            f"{first + MAX_PROJECTION_YEARS - 1})",
+            file=p,
+            field="calendar.last_year",
         )
     if not first <= budget_year <= last:
         raise InputError(
@@ -403,6 +533,7 @@ def load_run(path: str | Path) -> RunSpec:
     sim = t["simulation"]
     if sim["paths"] <= 0:
         raise InputError("must be positive", file=p, field="simulation.paths")
+    check_bound(sim["paths"], _RUN_BOUNDS["simulation.paths"], file=p, field="simulation.paths")
     if sim["seed"] < 0:
         raise InputError("must be non-negative", file=p, field="simulation.seed")
 
@@ -429,7 +560,9 @@ def load_run(path: str | Path) -> RunSpec:
         if not ap.is_file():
             raise InputError(f"file not found: {ap}", file=p, field=f"assumptions.{k}")
         afiles[k] = read_assumption_file(ap)
-    _check_fund_file(afiles["fund"])
+    for k, af in afiles.items():
+        _PARSERS[k](af)  # each file valid as it stands (named in its own errors)
+    years = tuple(range(first, last + 1))
 
     scenarios = [ScenarioSpec("baseline", "assumption book as it stands, no overlay")]
     for i, f in enumerate(t["scenarios"].get("files", []), start=1):
@@ -438,30 +571,20 @@ def load_run(path: str | Path) -> RunSpec:
         sp = (base / f).resolve()
         if not sp.is_file():
             raise InputError(f"file not found: {sp}", file=p, field=f"scenarios.files[{i}]")
-        sc = load_scenario(sp, afiles)
+        sc = load_scenario(sp, afiles, years)
         if sc.name in {s.name for s in scenarios}:
             raise InputError(f"duplicate scenario id {sc.name!r}", file=sp, field="scenario.id")
-        for o in sc.overrides:
-            if _file_id(o.target) == "fund" and o.year is None:
-                _check_fund_file(afiles["fund"].with_overrides([_strip(o)]))
         scenarios.append(sc)
 
     raw_adj = doc.get("adjustment", [])
     if not isinstance(raw_adj, list):
         raise InputError("use [[adjustment]] tables", file=p, field="adjustment")
     adjustments = tuple(
-        _parse_override(a, f"adjustment[{i}]", p, afiles) for i, a in enumerate(raw_adj, start=1)
+        _parse_override(a, f"adjustment[{i}]", p, afiles, years)
+        for i, a in enumerate(raw_adj, start=1)
     )
-    fund_adj = [_strip(a) for a in adjustments if _file_id(a.target) == "fund" and a.year is None]
-    if fund_adj:
-        _check_fund_file(afiles["fund"].with_overrides(fund_adj))
 
-    rate_policy = doc.get("rate_policy", {"rule": "keep"})
-    if not isinstance(rate_policy, Mapping):
-        raise InputError("expected a table", file=p, field="rate_policy")
-    from actuary.policy import rule_from_spec
-
-    rule_from_spec(dict(rate_policy), file=str(p))  # validate now, build again per run
+    rate_policy = RatePolicySpec.parse(doc.get("rate_policy", {"rule": "keep"}), file=str(p))
 
     out = t["outputs"]
     central = out.get("central", "mean")
@@ -492,7 +615,7 @@ def load_run(path: str | Path) -> RunSpec:
     for sc in scenarios[1:]:
         h.update(Path(sc.file).read_bytes())
 
-    return RunSpec(
+    run = RunSpec(
         path=p,
         name=t["run"]["name"],
         description=t["run"].get("description", ""),
@@ -500,14 +623,19 @@ def load_run(path: str | Path) -> RunSpec:
         base_year=base_year,
         current_year=current_year,
         budget_year=budget_year,
-        years=tuple(range(first, last + 1)),
+        years=years,
         n_paths=sim["paths"],
         seed=sim["seed"],
         assumption_paths=apaths,
         assumptions=afiles,
         scenarios=tuple(scenarios),
         adjustments=adjustments,
-        rate_policy=dict(rate_policy),
+        rate_policy=rate_policy,
         outputs=OutputSpec(central=central, quantiles=tuple(float(q) for q in qs), money_unit=unit),
         sha256=h.hexdigest(),
     )
+    # every scenario's specs parse (adjustments and overrides applied), blamed on their files
+    for sc in run.scenarios:
+        for fid in _PARSERS:
+            run.spec_for(fid, None if sc.name == "baseline" else sc.name)
+    return run

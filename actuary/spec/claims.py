@@ -1,19 +1,24 @@
-"""Claims assumptions: :class:`ClaimsSpec` read from ``models/assumptions/claims.toml``.
+"""Claims-model settings: :class:`ClaimsSpec`, parsed from ``models/assumptions/claims.toml``.
 
 Every modelling assumption of the claims side comes from this file (value, unit, basis and a
-source or note per key, :mod:`actuary.spec.assumptions`); misspelt keys are errors.
+source or note per key, :mod:`actuary.spec.assumptions`); misspelt keys, wrong units, values
+outside their plausible range (:data:`BOUNDS`) and a mortality table that is not a CSV table
+with the named columns are errors naming the file and the key.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from actuary.errors import InputError
-from actuary.spec.assumptions import AssumptionFile
+from actuary.spec.assumptions import AssumptionFile, assumption_file_from
+from actuary.spec.bounds import Bound, check_bound
 
-__all__ = ["KEYS", "ClaimsSpec"]
+__all__ = ["BOUNDS", "KEYS", "ClaimsSpec"]
 
 #: (key, unit) of every assumption the claims model reads.
 KEYS: dict[str, str] = {
@@ -58,6 +63,100 @@ KEYS: dict[str, str] = {
     "major.rate": "events/year",
     "major.tail_index": "-",
 }
+
+_LOAD = (
+    "multiple of the CL2010-2013 q_x (data/public/china_cl_2010_2013_mortality.csv): impaired "
+    "lives die 1 … 3 times as often as insured lives; 0.5 … 10 covers any published loading"
+)
+_W = "weight of wage growth in a benefit's indexation (工伤保险条例 art. 40), a share in [0, 1]"
+
+#: Plausible ranges of the claims file's numeric keys (basis stated per key).
+BOUNDS: dict[str, Bound] = {
+    "incidence.trend": Bound(
+        -0.2,
+        0.2,
+        "injury frequency trend: national recognitions per "
+        "worker moved a few % a year (data/public/national_work_injury.csv)",
+        fraction=True,
+    ),
+    "incidence.max_recognition_lag": Bound(0, 20, "recognition completes within a few years"),
+    "severity.excess_inflation": Bound(
+        -0.2,
+        0.2,
+        "medical cost inflation above wages, a few % a "
+        "year (national CPI 0 … 5.4 %, data/public/national_cpi.csv)",
+        fraction=True,
+    ),
+    "severity.trend": Bound(
+        -0.2, 0.2, "severity trend per accident year, a few % a year", fraction=True
+    ),
+    "severity.min_developed": Bound(0, 1, "share of a year's cost developed, a fraction", True),
+    "pricing.max_profile_per_outcome": Bound(1, 100_000, "claims priced per outcome (cost)"),
+    **{
+        f"mortality.loading.{b}": Bound(0.5, 10, _LOAD)
+        for b in ("disability_allowance", "pension_topup", "nursing_care", "survivor_pension")
+    },
+    "mortality.level_sd": Bound(
+        0, 1, "log-s.d. of the mortality level: 10 % ≈ the CL table's spread between insured groups"
+    ),
+    "mortality.improvement": Bound(
+        -0.05,
+        0.05,
+        "annual mortality improvement: 1 … 2 % a year in China since 2000 (CL2000 → CL2010-2013)",
+        fraction=True,
+    ),
+    "mortality.table_year": Bound(1990, 2030, "CL tables of 2000 and 2010-2013"),
+    "mortality.level_points": Bound(1, 1000, "quadrature points of the mortality level"),
+    "retirement.female_worker_share": Bound(0, 1, "a share of women retiring as workers", True),
+    "streams.child_age_limit": Bound(
+        16,
+        25,
+        "orphans' pensions to 18 (or in education, 工伤"
+        "保险条例 art. 39 / 因工死亡职工供养亲属范围规定)",
+    ),
+    "streams.entry_year_fraction": Bound(0, 1, "fraction of a year", fraction=True),
+    "streams.entry_lag_max": Bound(0, 20, "years from accident to the first annuity payment"),
+    "streams.topup_prevalence": Bound(0, 1, "a share of pensioners with a top-up", True),
+    "streams.spouse_remarriage_rate": Bound(
+        0, 0.2, "annual remarriage rate of survivors, a few ‰ to % a year", fraction=True
+    ),
+    "streams.topup_share": Bound(0, 1, "top-up as a share of the allowance", True),
+    "indexation.allowance_wage_weight": Bound(0, 1, _W, fraction=True),
+    "indexation.nursing_wage_weight": Bound(0, 1, _W, fraction=True),
+    "indexation.survivor_wage_weight": Bound(0, 1, _W, fraction=True),
+    "major.threshold": Bound(
+        3, 100, "较大事故 = 3+ deaths (生产安全事故报告和调查处理条例 art. 3)"
+    ),
+    "major.max_victims": Bound(10, 10_000, "largest accidents on record: a few hundred victims"),
+    "major.rate": Bound(0, 50, "events a year in one province (a few on record)"),
+    "major.tail_index": Bound(0.2, 10, "Pareto tail index of victims per event"),
+}
+
+
+def _check_mortality_table(table: Path, male: str, female: str, file: str) -> None:
+    """The mortality table must be a CSV file with ``age`` and the two named columns."""
+    key = "mortality.table_file"
+    if not table.exists():
+        raise InputError(f"mortality table not found: {table}", file=file, field=key)
+    if not table.is_file():
+        raise InputError(f"mortality table {table} is not a file", file=file, field=key)
+    if table.suffix.lower() != ".csv":
+        raise InputError(f"mortality table {table} is not a .csv table", file=file, field=key)
+    try:
+        with table.open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"mortality table {table} is not a readable CSV table ({exc})", file=file, field=key
+        ) from None
+    missing = [c for c in ("age", male, female) if c not in header]
+    if missing:
+        raise InputError(
+            f"mortality table {table} lacks column(s) {missing} (needs age, "
+            "mortality.table_male, mortality.table_female)",
+            file=file,
+            field=key,
+        )
 
 
 @dataclass(frozen=True)
@@ -111,13 +210,22 @@ class ClaimsSpec:
     assumptions: AssumptionFile | None = None
 
     @classmethod
-    def from_assumptions(cls, f: AssumptionFile) -> ClaimsSpec:
-        """Build the spec from an assumption file; unknown keys and wrong units are errors."""
+    def parse(
+        cls, source: AssumptionFile | Mapping[str, Any], *, file: str | None = None
+    ) -> ClaimsSpec:
+        """The spec of an assumption file (or a TOML document's mapping, named by ``file``).
+
+        Unknown keys, wrong units, values outside :data:`BOUNDS` and a mortality table that is
+        not a CSV table are errors naming the file and the key.
+        """
+        f = assumption_file_from(source, file=file)
         f.check_keys(KEYS)
         v = {k: f.value(k, unit) for k, unit in KEYS.items() if k in f}
         missing = [k for k in KEYS if k not in f]
         if missing:
             raise InputError("required assumption is missing", file=f.path, field=missing[0])
+        for key, bound in BOUNDS.items():
+            check_bound(v[key], bound, file=f.path, field=key)
 
         def num(key: str, lo: float | None = None, hi: float | None = None) -> float:
             x = v[key]
@@ -155,7 +263,7 @@ class ClaimsSpec:
                 file=f.path,
                 field="severity.nominal_items",
             )
-        return cls(
+        out = cls(
             mortality_table_file=table,
             volatility=flag("volatility"),
             incidence_trend=fitted_or_num("incidence.trend"),
@@ -205,6 +313,8 @@ class ClaimsSpec:
             major_tail_index=fitted_or_num("major.tail_index"),
             assumptions=f,
         )
+        _check_mortality_table(table, out.mortality_table_male, out.mortality_table_female, f.path)
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         """Values for ``summary()`` and the assumptions register."""

@@ -1,15 +1,29 @@
-"""The fund's own assumptions (``models/assumptions/fund.toml``), validated key by key.
+"""The fund's own settings: :class:`FundAssumptions`, parsed from ``models/assumptions/fund.toml``.
 
-Each key has a fixed unit; a misspelt key, a missing key or a wrong unit is an
-:class:`actuary.errors.InputError` naming the file and the key.
+Each key has a fixed unit and a plausible range (:data:`BOUNDS`, basis per key); a misspelt key,
+a missing key, a wrong unit or an implausible value is an :class:`actuary.errors.InputError`
+naming the file and the key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from actuary.dims import REGION_CODES
 from actuary.errors import InputError
-from actuary.spec.assumptions import AssumptionFile
+from actuary.spec.assumptions import AssumptionFile, assumption_file_from
+from actuary.spec.bounds import Bound, check_bound
+
+__all__ = [
+    "BOUNDS",
+    "DISPERSIONS",
+    "FISCAL_RULES",
+    "INTEREST_CONVENTIONS",
+    "UNITS",
+    "FundAssumptions",
+]
 
 #: key -> unit the fund assumption file must state.
 UNITS: dict[str, str] = {
@@ -34,6 +48,54 @@ FISCAL_RULES = ("none", "cover_deficit")
 #: Spread of the conditioned current year (``current_year.dispersion``).
 DISPERSIONS = ("remaining_share", "simulated")
 
+#: Plausible ranges of the fund file's numeric keys (basis per key).
+BOUNDS: dict[str, Bound] = {
+    "interest.spread": Bound(
+        -0.03,
+        0.03,
+        "placements of the 财政专户 balance earn within ±3 points of the one-year "
+        "deposit rate (1.5 … 3.5 % since 2010, data/public/china_deposit_rate_1y.csv)",
+        True,
+    ),
+    "reserve.ratio": Bound(
+        0,
+        1,
+        "reserve as a share of a year's expenditure: national 2021 ≈ 16.6 % (人社部 "
+        "bulletin); more than a year's expenditure is no reserve rule (人社部发〔2015〕72号)",
+        True,
+    ),
+    "prevention.share": Bound(
+        0,
+        0.10,
+        "工伤预防费 as a share of last year's contributions; the cap in force (3 %, "
+        "人社部规〔2017〕13号 art. 5) is checked per year against actuary.params by the engine",
+        True,
+    ),
+    "other_revenue.share": Bound(
+        0, 0.05, "其他收入 ≈ 0.4 % of contributions in the execution 2022-2025; 5 % is a cap", True
+    ),
+    "other_expenditure.share": Bound(
+        0, 0.05, "其他支出 ≈ 0.2 % of benefits in the execution 2022-2025; 5 % is a cap", True
+    ),
+    "construction.volume_growth": Bound(
+        -0.3, 0.3, "real growth of construction project volume, a few % a year", True
+    ),
+    "construction.rate_class": Bound(1, 8, "industry classes 1 … 8 (人社部发〔2015〕71号)"),
+    "calibration.years": Bound(1, 10, "years of grade mix measured (the data hold 16)"),
+    "contributions.initial_multiplier": Bound(
+        0.25,
+        2.0,
+        "floating grades 50 … 150 % of the base rate (人社部发〔2015〕71号) times "
+        "a phased cut of at most 50 % (人社部发〔2018〕25号)",
+    ),
+    "fiscal_subsidy.amount": Bound(
+        0,
+        1e10,
+        "Jilin fund revenue 3.1 亿元 (2008) … 8.6 亿元 (2011) "
+        "(data/public/jilin_work_injury_fund_csy.csv): 100 亿元 a year is a cap",
+    ),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class FundAssumptions:
@@ -57,11 +119,17 @@ class FundAssumptions:
     current_year_dispersion: str = "remaining_share"
 
     @classmethod
-    def from_file(cls, af: AssumptionFile) -> FundAssumptions:
-        """Read and check every key of the fund assumption file."""
+    def parse(
+        cls, source: AssumptionFile | Mapping[str, Any], *, file: str | None = None
+    ) -> FundAssumptions:
+        """Read and check every key of the fund assumption file (or a TOML document's mapping,
+        named by ``file``): keys, units, types, choices and plausible ranges (:data:`BOUNDS`)."""
+        af = assumption_file_from(source, file=file)
         af.check_keys(UNITS)
         v = {k: af.value(k, unit) for k, unit in UNITS.items()}
         f = af.path
+        for key, bound in BOUNDS.items():
+            check_bound(v[key], bound, file=f, field=key)
 
         def num(key: str, lo: float, hi: float) -> float:
             x = v[key]
@@ -99,8 +167,6 @@ class FundAssumptions:
         else:
             init = num("contributions.initial_multiplier", 0.0, 3.0)
         pool = v["pooling.account_region"]
-        from actuary.dims import REGION_CODES
-
         if pool != "none" and pool not in REGION_CODES:
             raise InputError(
                 f"must be a sub-unit code ({', '.join(REGION_CODES)}) or 'none'",
