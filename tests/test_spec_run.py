@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from actuary.errors import InputError
-from actuary.projection import FundAssumptions
+from actuary.spec import FundAssumptions
 from actuary.spec.run import load_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,3 +177,21 @@ def test_only_the_additive_mean_as_central_statistic(models: Path) -> None:
     _edit(models / "jilin.toml", 'central = "mean"', 'central = "median"')
     with pytest.raises(InputError, match=r"outputs\.central"):
         load_run(models / "jilin.toml")
+
+
+def test_run_spec_is_typed() -> None:
+    """load_run gives typed settings: the values are those written in the model files
+    (fund.toml reserve.ratio = 0.166, scenarios/reserve_high.toml 0.5, jilin_small.toml target)."""
+    from actuary.spec import ClaimsSpec, EconomySpec, GapSharingRule, RatePolicySpec, RateSettings
+
+    run = load_run(ROOT / "models" / "jilin_small.toml")
+    assert isinstance(run.economy, EconomySpec)
+    assert isinstance(run.claims, ClaimsSpec)
+    assert isinstance(run.fund, FundAssumptions) and run.fund.reserve_ratio == 0.166
+    assert run.spec_for("fund", "reserve_high").reserve_ratio == 0.5
+    assert isinstance(run.rate_policy, RatePolicySpec) and run.rate_policy.rule == "keep"
+    assert isinstance(run.rate_policy.target, RateSettings)
+    assert run.rate_policy.gap_sharing is None or isinstance(
+        run.rate_policy.gap_sharing, GapSharingRule
+    )
+    assert (run.first_year, run.last_year) == (run.years[0], run.years[-1])

@@ -345,7 +345,12 @@ def _blamed(parse: Callable[[], _T], overrides: Sequence[Override]) -> _T:
                 and exc.field is not None
                 and (exc.field == key or exc.field.startswith(key + "."))
             ):
-                raise InputError(exc.rule, file=o.origin or None, field=o.target) from None
+                raise InputError(
+                    f"{exc.rule} (the value {o.value!r} comes from this file's override of "
+                    f"{o.target}, not from {Path(exc.file or '').name or 'the assumption file'})",
+                    file=o.origin or None,
+                    field=o.target,
+                ) from None
         raise
 
 
