@@ -18,10 +18,12 @@ from actuary.cli import main
 
 @pytest.fixture()
 def tree(tmp_path: Path) -> Path:
-    """A copy of models/ and data/synthetic/ to corrupt."""
+    """A copy of models/ and data/synthetic/ to corrupt (data/public linked)."""
     shutil.copytree(ROOT / "models", tmp_path / "models")
     (tmp_path / "data").mkdir()
     shutil.copytree(ROOT / "data" / "synthetic", tmp_path / "data" / "synthetic")
+    # claims.toml names the public mortality table; load_run checks it is a table
+    (tmp_path / "data" / "public").symlink_to(ROOT / "data" / "public", target_is_directory=True)
     return tmp_path
 
 
