@@ -15,7 +15,7 @@ from _monitoring_sim import WEIGHTS, simulate
 
 from actuary.errors import InputError
 from actuary.monitoring import expected_outturn, forecast_outturn, make_panel
-from actuary.monitoring.outturn import METHODS
+from actuary.outturn import METHODS
 
 SERIES = [("220100", "contributions"), ("220200", "medical_benefits"), ("CBS", "death_benefits")]
 

@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 from actuary.errors import InputError
-from actuary.monitoring.actuals import read_actuals, read_budget
+from actuary.monitoring.actuals import read_budget
 from actuary.monitoring.data import load_monitoring_inputs, monitoring_assumptions_path
 from actuary.monitoring.monitor import MonitorSettings, monitor
+from actuary.outturn import read_actuals
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

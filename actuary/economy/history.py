@@ -14,9 +14,8 @@ Reads the ``economy``, ``economy_region`` and ``exposure`` tables of a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,17 +23,16 @@ import pandas as pd
 from actuary.errors import InputError
 
 if TYPE_CHECKING:
+    from actuary.data import ProvinceData
     from actuary.economy.model import EconomyBase
 
 #: Collection rates are kept inside (0, 1) before the logit transform.
 _RATE_EPS = 1e-4
 
 
-def _frame(data: Any, name: str) -> pd.DataFrame:
-    obj = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
-    if obj is None:
-        raise InputError("table missing from the province data", field=name)
-    return obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj.copy()
+def _columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with any index turned into columns (the fits take plain columns)."""
+    return df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df.copy()
 
 
 def _need(df: pd.DataFrame, cols: list[str], file: str) -> None:
@@ -235,19 +233,13 @@ class EconomyHistory:
         )
 
 
-def history_from(data: Any) -> EconomyHistory:
-    """The economy history of a :class:`actuary.data.ProvinceData` (or a mapping of frames)."""
-    meta = getattr(data, "metadata", None)
-    last = None
-    if isinstance(meta, Mapping):
-        last = meta.get("last_full_year")
-    elif meta is not None:
-        last = getattr(meta, "last_full_year", None)
-    folder = str(getattr(data, "folder", "") or "")
+def history_from(data: ProvinceData) -> EconomyHistory:
+    """The economy history of a :class:`actuary.data.ProvinceData`."""
+    last = data.meta("last_full_year")
     return EconomyHistory.from_frames(
-        _frame(data, "economy"),
-        _frame(data, "economy_region"),
-        _frame(data, "exposure"),
+        _columns(data.table("economy")),
+        _columns(data.table("economy_region")),
+        _columns(data.table("exposure")),
         last_year=None if last is None else int(last),
-        folder=folder,
+        folder=str(data.folder),
     )

@@ -3,7 +3,7 @@
 The projection starts in the current year (e.g. 2026) from the base year's closing balance, but
 by the time the budget is drafted M months of that year are executed
 (``execution_monthly.csv``). The budget shows the current year's *expected outturn*
-(:func:`actuary.monitoring.expected_outturn`: actuals through month M + a seasonal forecast of
+(:func:`actuary.outturn.expected_outturn`: actuals through month M + a seasonal forecast of
 the rest), and the budget year must open from the balance that outturn implies. So, when
 ``current_year.condition_on_outturn`` is true and M ≥ 1, the first projected year is
 conditioned on the outturn **before the roll-forward**:
@@ -43,14 +43,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from actuary import dims
 from actuary.errors import InputError
-from actuary.projection.calibration import frame
 from actuary.projection.flows import (
     BENEFIT_GROUPS,
     ITEM_CODES,
@@ -58,6 +57,9 @@ from actuary.projection.flows import (
     FundFlows,
     roll_forward,
 )
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 __all__ = [
     "CONDITIONED_ITEMS",
@@ -83,9 +85,9 @@ CONDITIONED_ITEMS: tuple[str, ...] = (
 _FLOW_CODES = (*dims.REVENUE_CODES, *dims.EXPENDITURE_CODES)
 
 
-def execution(data: Any) -> pd.DataFrame:
+def execution(data: ProvinceData) -> pd.DataFrame:
     """``execution_monthly`` of a loaded province, region codes as strings."""
-    ex = frame(data, "execution_monthly").copy()
+    ex = data.table("execution_monthly").copy()
     ex["region"] = ex["region"].astype(str)
     return ex
 
@@ -129,12 +131,12 @@ def expected_by_region(
 ) -> tuple[dict[str, pd.Series], int]:
     """Expected outturn of ``current`` by region and item (yuan) and the last executed month.
 
-    :func:`actuary.monitoring.expected_outturn` on the months executed so far. An item a
+    :func:`actuary.outturn.expected_outturn` on the months executed so far. An item a
     sub-unit recorded neither in ``prior_year`` nor so far this year stays at 0 (a seasonal model
     fitted on older years, e.g. before 统收统支, would otherwise invent it). ``"JL"`` = Σ
     sub-units with the internal flows eliminated.
     """
-    from actuary.monitoring import expected_outturn
+    from actuary.outturn import expected_outturn
 
     flow_codes = list(_FLOW_CODES)
     through = executed_months(ex, current)

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +44,9 @@ from actuary.projection.checks import check_coverage
 from actuary.projection.flows import BENEFIT_GROUPS, FundFlows, roll_forward
 from actuary.rng import BLOCK_SIZE, PathBlock, generator, path_blocks
 from actuary.spec.run import RunSpec
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -86,7 +89,7 @@ def _check_prevention(fund: FundAssumptions, params: ParameterSet, years: Sequen
 
 def fit_models(
     run: RunSpec,
-    data: Any,
+    data: ProvinceData,
     params: ParameterSet | None = None,
     scenarios: Sequence[str] | None = None,
 ) -> dict[str, ScenarioModels]:
@@ -450,7 +453,7 @@ def simulate_flows(
     run: RunSpec,
     *,
     scenario: str = "baseline",
-    data: Any = None,
+    data: ProvinceData | None = None,
     models: Mapping[str, ScenarioModels] | None = None,
     params: ParameterSet | None = None,
 ) -> FundFlows:
@@ -471,7 +474,7 @@ def project(
     scheduler: str | None = None,
     progress: bool = False,
     keep_flows: bool = True,
-    data: Any = None,
+    data: ProvinceData | None = None,
     models: Mapping[str, ScenarioModels] | None = None,
     params: ParameterSet | None = None,
     on_block: Callable[[str, int], None] | None = None,
@@ -521,7 +524,7 @@ def project(
         from actuary.data import load_province
 
         data = load_province(run.data)
-    last = getattr(data, "last_full_year", None)
+    last = data.meta("last_full_year")
     if last is not None and int(last) != run.base_year:
         raise InputError(
             f"base_year {run.base_year} differs from the data folder's last full year {last}",
@@ -587,7 +590,7 @@ def project(
 
 
 def _conditioning(
-    run: RunSpec, data: Any, models: Mapping[str, ScenarioModels], names: Sequence[str]
+    run: RunSpec, data: ProvinceData, models: Mapping[str, ScenarioModels], names: Sequence[str]
 ) -> tuple[list[str], dict[str, Any], int]:
     """Scenarios whose current year is conditioned, the expected outturn, the last month.
 
@@ -664,7 +667,7 @@ def _conditioning_attrs(
             r = records[n]
             notes.append(
                 f"{n}: {run.current_year} conditioned on execution through month {through} "
-                f"(expected outturn, actuary.monitoring.expected_outturn; dispersion share "
+                f"(expected outturn, actuary.outturn.expected_outturn; dispersion share "
                 f"{r['dispersion_share']:.4f})"
             )
         elif not models[n].fund.condition_on_outturn:
