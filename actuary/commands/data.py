@@ -51,11 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from actuary.data.loader import check_province
 
     data = check_province(args.folder)
-    n_claims = len(data.table("claims"))
+    n = {t: len(data.table(t)) for t in ("regions", "claims", "payments", "beneficiaries")}
+    n_exec = len(data.table("execution_monthly"))
     print(
         f"{args.folder}: sound. {data.label}; history {data.first_year}-{data.last_full_year}, "
-        f"current year {data.current_year}; {len(data.table('regions'))} regions, {n_claims:,} claims, "
-        f"{len(data.table('payments')):,} payments, {len(data.table('beneficiaries')):,} beneficiaries, "
-        f"{len(data.table('execution_monthly')):,} execution rows."
+        f"current year {data.current_year}; {n['regions']} regions, {n['claims']:,} claims, "
+        f"{n['payments']:,} payments, {n['beneficiaries']:,} beneficiaries, "
+        f"{n_exec:,} execution rows."
     )
     return 0

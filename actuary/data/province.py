@@ -102,8 +102,9 @@ class ProvinceData:
 
     def copy(self) -> ProvinceData:
         """A copy with fresh frames and metadata (what each ``load_province`` call returns)."""
-        frames = {n: None if (df := getattr(self, n)) is None else df.copy() for n in TABLES}
-        return dataclasses.replace(self, metadata=dict(self.metadata), **frames)
+        frames: dict[str, Any] = {n: getattr(self, n) for n in TABLES}
+        fresh: dict[str, Any] = {n: None if df is None else df.copy() for n, df in frames.items()}
+        return dataclasses.replace(self, metadata=dict(self.metadata), **fresh)
 
     @property
     def synthetic(self) -> bool:

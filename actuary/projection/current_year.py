@@ -166,18 +166,7 @@ def dispersion_share(kind: str, through_month: int) -> float:
 
 
 def _first_year(f: FundFlows) -> FundFlows:
-    def one(a: Any) -> Any:
-        return None if a is None else np.asarray(a)[:, :1]
-
-    return dataclasses.replace(
-        f,
-        years=f.years[:1],
-        contributions=one(f.contributions),
-        benefits=one(f.benefits),
-        interest_rate=one(f.interest_rate),
-        covered_payroll=one(f.covered_payroll),
-        covered_workers=one(f.covered_workers),
-    )
+    return f.head_years(1)
 
 
 def _year0_means(parts: Sequence[FundFlows]) -> np.ndarray:
@@ -243,8 +232,13 @@ def condition_current_year(
     free = _year0_means(parts)  # (region + JL, item)
 
     # simulated items per sub-unit: contributions (class by class, at multiplier 1) and benefits
-    k0 = np.concatenate([f.contributions[:, 0] for f in parts], axis=0)  # (path, r, c)
-    b0 = np.concatenate([f.benefits[:, 0] for f in parts], axis=0)  # (path, r, 4)
+    y0 = first.years[0]
+    # the first year's simulated items, (path, region, class) and (path, region, item) with the
+    # benefit items in BENEFIT_GROUPS order
+    k0 = np.concatenate([f.sel("contributions", year=y0) for f in parts], axis=0)
+    b0 = np.concatenate(
+        [f.sel("benefits", year=y0, item=list(BENEFIT_GROUPS)) for f in parts], axis=0
+    )
     k_bar = k0.mean(axis=0)
     b_bar = b0.mean(axis=0)
     m0 = np.asarray(first.initial_multiplier, np.float64)
@@ -274,8 +268,16 @@ def condition_current_year(
     def conditioned(f: FundFlows, cy: CurrentYear) -> FundFlows:
         k = f.contributions.copy()
         b = f.benefits.copy()
-        k[:, 0] = k_fix[None] + k_slope[None] * f.contributions[:, 0]
-        b[:, 0] = b_fix[None] + b_slope[None] * f.benefits[:, 0]
+        ky = f.axis("contributions", dims.YEAR)
+        by = f.axis("benefits", dims.YEAR)
+        t0 = f.index(dims.YEAR, y0)
+        first_k = (slice(None),) * ky + (t0,)
+        first_b = (slice(None),) * by + (t0,)
+        order = [f.item(code) for code in BENEFIT_GROUPS]
+        k[first_k] = k_fix[None] + k_slope[None] * f.sel("contributions", year=y0)
+        b0_f = f.sel("benefits", year=y0, item=list(BENEFIT_GROUPS))
+        bb = b[first_b]  # (path, r, item) view of the first year
+        bb[..., order] = b_fix[None] + b_slope[None] * b0_f
         return dataclasses.replace(f, contributions=k, benefits=b, current_year=cy)
 
     jl = dict(outturn[dims.PROVINCE])
@@ -304,7 +306,7 @@ def condition_current_year(
     records: list[dict[str, Any]] = []
 
     def rec(item: str, region: str, factor: float) -> None:
-        ri = nr if region == dims.PROVINCE else regions.index(region)
+        ri = nr if region == dims.PROVINCE else first.index(dims.REGION, region)
         sim = float(free[ri, ix[item]])
         out = float(outturn[region][item])
         records.append(

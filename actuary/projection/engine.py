@@ -214,6 +214,7 @@ def build_flows(
         pool_region=fund.pool_region,
         covered_payroll=payroll.sum(axis=3),
         covered_workers=workers,
+        items=BENEFIT_GROUPS,
     )
 
 
@@ -227,17 +228,10 @@ def concat_flows(parts: Sequence[FundFlows]) -> FundFlows:
 
     def cat(name: str) -> Any:
         arrs = [getattr(f, name) for f in parts]
-        return None if arrs[0] is None else np.concatenate(arrs, axis=0)
+        return None if arrs[0] is None else np.concatenate(arrs, axis=first.axis(name, dims.PATH))
 
-    return dataclasses.replace(
-        first,
-        paths=cat("paths"),
-        contributions=cat("contributions"),
-        benefits=cat("benefits"),
-        interest_rate=cat("interest_rate"),
-        covered_payroll=cat("covered_payroll"),
-        covered_workers=cat("covered_workers"),
-    )
+    by_path = [n for n, d in FundFlows.DIMS.items() if dims.PATH in d]
+    return dataclasses.replace(first, **{n: cat(n) for n in by_path})
 
 
 @dataclass(frozen=True)
