@@ -1,4 +1,4 @@
-"""Outturn forecast of budget execution (actuary.monitoring.outturn, issue 9).
+"""Outturn forecast of budget execution (actuary.outturn, issue 9).
 
 Expected values are closed forms worked from the simulation's own parameters (not from the
 package): for a series whose monthly pattern is the same every year, the year-end total is the

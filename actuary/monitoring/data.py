@@ -89,8 +89,9 @@ def load_monitoring_inputs(
     regions_df = data.table("regions")
     regions = tuple(str(r) for r in regions_df["region"])
     known = (*regions, dims.PROVINCE)
-    execution = check_actuals(data.table("execution_monthly"),
-                              file=folder / "execution_monthly.csv", regions=known)
+    execution = check_actuals(
+        data.table("execution_monthly"), file=folder / "execution_monthly.csv", regions=known
+    )
     bfile = folder / "budget.csv"
     budget = check_budget(data.table("budget"), file=bfile, regions=known)
     exposure = data.table("exposure") if data.has("exposure") else None

@@ -93,7 +93,8 @@ def _index(df: pd.DataFrame, file: str, cols: list[str]) -> None:
 
 
 def calibrate(
-    data: ProvinceData, fund: FundAssumptions, params: ParameterSet, base_year: int) -> BaseYear:
+    data: ProvinceData, fund: FundAssumptions, params: ParameterSet, base_year: int
+) -> BaseYear:
     """Calibrate the base-year facts from a loaded data folder (see the module docstring)."""
     regions = dims.REGION_CODES
     classes = dims.INDUSTRY_CLASSES
