@@ -164,21 +164,24 @@ def _collapsed_roll(flows: Any, n_years: int) -> RollFn:
 
     from actuary.projection.flows import roll_forward
 
-    def tot(a: Any) -> Any:
-        return None if a is None else np.asarray(a)[:, :n_years].sum(axis=2, keepdims=True)
+    head = flows.head_years(n_years)
+
+    def tot(name: str) -> Any:
+        a = getattr(head, name)
+        return None if a is None else a.sum(axis=head.axis(name, dims.REGION), keepdims=True)
 
     small = dataclasses.replace(
-        flows,
-        years=tuple(flows.years[:n_years]),
+        head,
         regions=(getattr(flows, "pool_region", None) or "ALL",),
-        contributions=tot(flows.contributions),
-        benefits=tot(flows.benefits),
-        interest_rate=np.asarray(flows.interest_rate)[:, :n_years],
+        contributions=tot("contributions"),
+        benefits=tot("benefits"),
         prior_contributions=np.sum(
-            np.asarray(flows.prior_contributions, float), axis=-1, keepdims=True
+            np.asarray(flows.prior_contributions, float),
+            axis=flows.axis("prior_contributions", dims.REGION),
+            keepdims=True,
         ),
-        covered_payroll=tot(flows.covered_payroll),
-        covered_workers=tot(flows.covered_workers),
+        covered_payroll=tot("covered_payroll"),
+        covered_workers=tot("covered_workers"),
     )
 
     def roll(mult: FloatArray) -> ProvinceFlows:

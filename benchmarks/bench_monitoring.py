@@ -25,7 +25,7 @@ import pandas as pd
 
 from actuary.monitoring import check_actuals, check_budget, make_panel
 from actuary.monitoring.monitor import MonitorSettings, monitor
-from actuary.monitoring.outturn import backtest
+from actuary.outturn import backtest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,7 +115,7 @@ def sarima_comparison(panel_ex: pd.DataFrame, years: list[int], months: list[int
 
     import statsmodels.api as sm
 
-    from actuary.monitoring.outturn import forecast_outturn
+    from actuary.outturn import forecast_outturn
 
     ex = panel_ex[panel_ex["item"] == "contributions"]
     panel = make_panel(ex)

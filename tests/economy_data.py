@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from actuary.data import ProvinceData
 from actuary.dims import INDUSTRY_CLASSES, REGION_CODES
 
 
@@ -76,6 +77,11 @@ def province_frames(
         "economy_region": pd.DataFrame(rows),
         "exposure": pd.DataFrame(xrows),
     }
+
+
+def as_data(frames: dict[str, pd.DataFrame]) -> ProvinceData:
+    """The frames of :func:`province_frames` as the ``ProvinceData`` the models take."""
+    return ProvinceData.from_frames(**frames)
 
 
 def fixed_params(

@@ -230,3 +230,20 @@ def test_reserve_above_balance_is_rejected(folder: Path) -> None:
     _edit(folder / "fund_balance.csv", bump)
     err = _error(folder)
     assert err.field == "reserve" and err.rows == [2] and "fund_balance.csv" in str(err)
+
+
+def test_province_data_from_frames_table_has_meta() -> None:
+    from actuary.data import ProvinceData
+
+    eco = pd.DataFrame({"year": [2024, 2025], "avg_wage": [1.0, 2.0]})
+    d = ProvinceData.from_frames(metadata={"last_full_year": 2025}, economy=eco)
+    assert d.table("economy") is eco and d.has("economy") and not d.has("claims")
+    assert d.meta("last_full_year") == 2025 and d.meta("as_of", "n/a") == "n/a"
+    assert d.last_full_year == 2025 and d.first_year == 2024
+    with pytest.raises(InputError) as e:
+        d.table("claims")
+    assert e.value.field == "claims"
+    with pytest.raises(InputError):
+        ProvinceData.from_frames(claimz=eco)
+    c = d.copy()
+    assert c.table("economy") is not eco and c.table("economy").equals(eco) and c.claims is None

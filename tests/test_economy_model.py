@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from economy_data import fixed_params, province_frames
+from economy_data import as_data, fixed_params, province_frames
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,7 +89,7 @@ def test_closed_form_with_zero_volatility_and_no_parameter_uncertainty() -> None
 
 
 def test_dataset_follows_the_contract() -> None:
-    res = EconomyModel().fit(province_frames())
+    res = EconomyModel().fit(as_data(province_frames()))
     ds = res.simulate(range(2026, 2029), 50, np.random.default_rng(0))
     assert ds.avg_wage.dims == ("path", "year", "region")
     assert ds.wage_growth.dims == ("path", "year")
@@ -108,7 +108,7 @@ def test_dataset_follows_the_contract() -> None:
 
 def test_starts_from_last_history_year() -> None:
     fr = province_frames()
-    res = EconomyModel(DETERMINISTIC).fit(fr)
+    res = EconomyModel(DETERMINISTIC).fit(as_data(fr))
     last = fr["economy"].iloc[-1]
     assert res.params.base.base_year == 2025
     assert res.params.base.avg_wage_province == pytest.approx(float(last["avg_wage"]))
@@ -121,7 +121,7 @@ def test_starts_from_last_history_year() -> None:
 
 
 def test_pin_and_parameter_override_are_applied_and_recorded() -> None:
-    res = EconomyModel(EconomySpec(parameter_uncertainty=True)).fit(province_frames())
+    res = EconomyModel(EconomySpec(parameter_uncertainty=True)).fit(as_data(province_frames()))
     pin = Override("wage_growth", 0.04, "provincial wage guideline", year=2026)
     mean = Override("wage_growth.mean", 0.05, "judgement: slower convergence")
     ds = res.simulate(YEARS, 200, np.random.default_rng(5), overrides=[pin, mean])
@@ -130,7 +130,7 @@ def test_pin_and_parameter_override_are_applied_and_recorded() -> None:
     assert {r["target"] for r in rec} == {"wage_growth", "wage_growth.mean"}
     assert all(r["reason"] for r in rec)
     # deterministic: with the mean overridden, growth converges to log(1.05) → 5 %
-    det = EconomyModel(DETERMINISTIC).fit(province_frames())
+    det = EconomyModel(DETERMINISTIC).fit(as_data(province_frames()))
     d = det.simulate(range(2026, 2060), 1, np.random.default_rng(0), overrides=[mean])
     assert float(d.wage_growth.values[0, -1]) == pytest.approx(0.05, abs=1e-6)
     # collection pin
@@ -144,7 +144,7 @@ def test_pin_and_parameter_override_are_applied_and_recorded() -> None:
 
 
 def test_bad_overrides_are_input_errors() -> None:
-    res = EconomyModel(DETERMINISTIC).fit(province_frames())
+    res = EconomyModel(DETERMINISTIC).fit(as_data(province_frames()))
     with pytest.raises(InputError, match="unknown economy parameter"):
         res.with_overrides([Override("wage_growth.mena", 0.05, "typo")])
     with pytest.raises(InputError, match="cannot pin"):
@@ -156,11 +156,11 @@ def test_bad_overrides_are_input_errors() -> None:
     with pytest.raises(InputError, match="not after the base year"):
         res.with_overrides([Override("wage_growth", 0.04, "x", year=2025)])
     with pytest.raises(InputError, match="6 history years"):
-        EconomyModel(EconomySpec(history_first_year=2022)).fit(province_frames())
+        EconomyModel(EconomySpec(history_first_year=2022)).fit(as_data(province_frames()))
 
 
 def test_same_seed_identical_and_workers_do_not_matter() -> None:
-    res = EconomyModel().fit(province_frames(n_regions=4))
+    res = EconomyModel().fit(as_data(province_frames(n_regions=4)))
     a = simulate_blocks(res, YEARS, 2500, seed=11)
     b = simulate_blocks(res, YEARS, 2500, seed=11)
     xr.testing.assert_identical(a, b)
@@ -252,7 +252,7 @@ def test_adjustment_needs_reason_and_is_applied(tmp_path: Path) -> None:
         'basis = "standard"\nnote = "test"\n',
     )
     model = EconomyModel.from_assumptions(read_assumption_file(p))
-    res = model.fit(province_frames())
+    res = model.fit(as_data(province_frames()))
     ds = res.simulate(YEARS, 3, np.random.default_rng(0))
     np.testing.assert_allclose(ds.wage_growth.sel(year=2026).values, 0.04, rtol=1e-12)
     assert "2026 wage guideline" in ds.attrs["overrides"]
@@ -270,7 +270,7 @@ def test_scenario_override_of_the_file_reaches_the_model(tmp_path: Path) -> None
     )
     model = EconomyModel.from_assumptions(af2)
     assert model.spec.coverage_target == 0.95
-    res = model.fit(province_frames())
+    res = model.fit(as_data(province_frames()))
     ds = res.simulate(YEARS, 5, np.random.default_rng(0))
     np.testing.assert_allclose(ds.cpi_growth.sel(year=2027).values, 0.01)
     assert np.all(res.params.coverage.params.target >= 0.95 - 1e-12)
@@ -280,16 +280,16 @@ def test_missing_column_is_input_error() -> None:
     fr = province_frames()
     fr["economy"] = fr["economy"].drop(columns=["deposit_rate"])
     with pytest.raises(InputError, match="deposit_rate"):
-        EconomyModel().fit(fr)
+        EconomyModel().fit(as_data(fr))
     fr = province_frames()
     fr["economy_region"].loc[3, "avg_wage"] = -1.0
     with pytest.raises(InputError) as e:
-        EconomyModel().fit(fr)
+        EconomyModel().fit(as_data(fr))
     assert "economy_region.csv" in str(e.value) and "avg_wage" in str(e.value)
 
 
 def test_repeated_and_superseding_overrides() -> None:
-    res = EconomyModel(DETERMINISTIC).fit(province_frames())
+    res = EconomyModel(DETERMINISTIC).fit(as_data(province_frames()))
     pin = Override("wage_growth", 0.04, "guideline", year=2026)
     twice = res.with_overrides([pin]).with_overrides([pin])
     assert len(twice.overrides) == 1
@@ -305,6 +305,6 @@ def test_coverage_above_one_in_history_is_input_error() -> None:
     sel = (x["year"] == 2015) & (x["region"] == "220200")
     x.loc[sel, "covered_workers"] *= 5.0
     with pytest.raises(InputError) as e:
-        EconomyModel().fit(fr)
+        EconomyModel().fit(as_data(fr))
     msg = str(e.value)
     assert "exposure.csv" in msg and "covered_workers" in msg and "2015/220200" in msg

@@ -1,4 +1,4 @@
-"""Outturn forecast of budget execution (actuary.monitoring.outturn, issue 9).
+"""Outturn forecast of budget execution (actuary.outturn, issue 9).
 
 Expected values are closed forms worked from the simulation's own parameters (not from the
 package): for a series whose monthly pattern is the same every year, the year-end total is the
@@ -15,7 +15,7 @@ from _monitoring_sim import WEIGHTS, simulate
 
 from actuary.errors import InputError
 from actuary.monitoring import expected_outturn, forecast_outturn, make_panel
-from actuary.monitoring.outturn import METHODS
+from actuary.outturn import METHODS
 
 SERIES = [("220100", "contributions"), ("220200", "medical_benefits"), ("CBS", "death_benefits")]
 

@@ -192,3 +192,48 @@ def test_a_rule_returning_bad_multipliers_is_refused() -> None:
 
     with pytest.raises(ValueError, match="negative"):
         roll_forward(_flows(), negative)
+
+
+# --- FundFlows as a labelled structure: codes → values (the worksheet's input table above) --
+
+
+def test_sel_reads_the_worksheet_inputs_by_code() -> None:
+    f = _flows()
+    # benefits of B in year 2 (worksheet: 33, 6, 0, 1) and A's death benefits (5, 5)
+    assert f.sel("benefits", region="B", year=2027).tolist() == [[33.0, 6.0, 0.0, 1.0]]
+    assert f.sel("benefits", region="A", item="death_benefits").tolist() == [[5.0, 5.0]]
+    # a list of codes keeps the dimension in the order asked for
+    got = f.sel("benefits", year=2026, region="A", item=["appraisal", "medical_benefits"])
+    assert got.tolist() == [[1.0, 20.0]]
+    assert f.sel("contributions", year=2027, industry_class=1).tolist() == [[110.0, 55.0]]
+    assert f.item("disability_benefits") == 1 and f.index("region", "B") == 1
+    assert f.dims("benefits") == ("path", "year", "region", "item")
+    assert f.axis("covered_payroll", "region") == 2
+
+
+def test_items_order_is_a_label_not_a_position() -> None:
+    """The same benefits stored in another item order roll forward to the same fund."""
+    f = _flows()
+    order = ["appraisal", "death_benefits", "medical_benefits", "disability_benefits"]
+    g = _flows(benefits=f.sel("benefits", item=order), items=tuple(order))
+    a, b = roll_forward(f, None), roll_forward(g, None)
+    np.testing.assert_array_equal(a["fund"].values, b["fund"].values)
+    # worksheet: year-1 closing balance 206.3836
+    assert _get(b, "JL", "balance_close", 2026) == pytest.approx(206.3836, abs=1e-9)
+
+
+def test_head_years_and_unknown_codes() -> None:
+    f = _flows().head_years(1)
+    assert f.years == (2026,) and f.contributions.shape == (1, 1, 2, 1)
+    assert f.sel("interest_rate", year=2026).tolist() == [0.02]
+    with pytest.raises(KeyError):
+        f.sel("benefits", region="C")
+    with pytest.raises(KeyError):
+        f.sel("interest_rate", region="A")
+
+
+def test_shapes_are_checked_against_the_declared_dims() -> None:
+    with pytest.raises(ValueError, match="benefits"):
+        _flows(benefits=np.zeros((1, 2, 2, 3)))
+    with pytest.raises(ValueError, match="prior_contributions"):
+        _flows(prior_contributions=np.array([48.0]))

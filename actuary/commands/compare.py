@@ -33,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compare and write the outputs."""
     from actuary.compare import compare
+    from actuary.data import load_province
     from actuary.errors import InputError
     from actuary.manifest import write_manifest
     from actuary.spec.run import load_run
@@ -40,11 +41,17 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError("must be at least 1", field="--workers")
     run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
-    cmp = compare(run_spec, args.scenarios, workers=args.workers, progress=not args.quiet)
+    data = load_province(run_spec.data)
+    cmp = compare(
+        run_spec, args.scenarios, workers=args.workers, progress=not args.quiet, data=data
+    )
     written = cmp.write(args.out)
     files = [Path(s) for s in args.scenarios if Path(s).is_file()]
     write_manifest(
-        args.out, argv=getattr(args, "argv", []), run=run_spec, outputs=written,
+        args.out,
+        argv=getattr(args, "argv", []),
+        run=run_spec,
+        outputs=written,
         inputs={"compared scenarios": files},
     )
     print(cmp.summary())

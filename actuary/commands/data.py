@@ -21,11 +21,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.required = True
     synth = sub.add_parser("synth", help="write the embedded synthetic province")
     synth.add_argument("--out", required=True, help="output folder")
-    synth.add_argument("--seed", type=int, default=None,
-                       help="random seed (default: the documented seed of data/synthetic/)")
-    synth.add_argument("--scale", type=float, default=1.0,
-                       help="multiply covered workers (1 = the embedded province; e.g. 0.02 for "
-                       "a small uncalibrated miniature)")
+    synth.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed (default: the documented seed of data/synthetic/)",
+    )
+    synth.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply covered workers (1 = the embedded province; e.g. 0.02 for "
+        "a small uncalibrated miniature)",
+    )
     check = sub.add_parser("check", help="validate a province data folder")
     check.add_argument("folder", help="data folder with metadata.toml and the CSV files")
 
@@ -43,11 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from actuary.data.loader import check_province
 
     data = check_province(args.folder)
-    n_claims = len(data.claims)
+    n = {t: len(data.table(t)) for t in ("regions", "claims", "payments", "beneficiaries")}
+    n_exec = len(data.table("execution_monthly"))
     print(
         f"{args.folder}: sound. {data.label}; history {data.first_year}-{data.last_full_year}, "
-        f"current year {data.current_year}; {len(data.regions)} regions, {n_claims:,} claims, "
-        f"{len(data.payments):,} payments, {len(data.beneficiaries):,} beneficiaries, "
-        f"{len(data.execution_monthly):,} execution rows."
+        f"current year {data.current_year}; {n['regions']} regions, {n['claims']:,} claims, "
+        f"{n['payments']:,} payments, {n['beneficiaries']:,} beneficiaries, "
+        f"{n_exec:,} execution rows."
     )
     return 0

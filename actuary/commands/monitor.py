@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 from actuary.errors import InputError
-from actuary.monitoring.actuals import read_actuals, read_budget
+from actuary.monitoring.actuals import read_budget
 from actuary.monitoring.data import load_monitoring_inputs, monitoring_assumptions_path
 from actuary.monitoring.monitor import monitor
+from actuary.outturn import read_actuals
 from actuary.spec.assumptions import read_assumption_file
 from actuary.spec.monitoring import MonitorSettings
 
@@ -24,18 +25,34 @@ from actuary.spec.monitoring import MonitorSettings
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of ``actuary monitor``."""
     parser.add_argument("run", type=Path, help="run file (models/jilin.toml)")
-    parser.add_argument("--actuals", type=Path, required=True,
-                        help="monthly actuals CSV (year, month, region, item, amount; yuan)")
-    parser.add_argument("--through", required=True, metavar="YYYY-MM",
-                        help="last month executed (the monitored month-end)")
+    parser.add_argument(
+        "--actuals",
+        type=Path,
+        required=True,
+        help="monthly actuals CSV (year, month, region, item, amount; yuan)",
+    )
+    parser.add_argument(
+        "--through",
+        required=True,
+        metavar="YYYY-MM",
+        help="last month executed (the monitored month-end)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--budget", type=Path, default=None,
-                        help="budget CSV (year, region, item, amount; yuan) or a budget draft "
-                        "CSV of 'actuary budget' (budget_<year>.csv, 万元); default: the data "
-                        "folder's budget.csv")
-    parser.add_argument("--assumptions", type=Path, default=None,
-                        help="monitoring assumption file (default: the run's 'monitoring' "
-                        "assumption file, else assumptions/monitoring.toml beside the run file)")
+    parser.add_argument(
+        "--budget",
+        type=Path,
+        default=None,
+        help="budget CSV (year, region, item, amount; yuan) or a budget draft "
+        "CSV of 'actuary budget' (budget_<year>.csv, 万元); default: the data "
+        "folder's budget.csv",
+    )
+    parser.add_argument(
+        "--assumptions",
+        type=Path,
+        default=None,
+        help="monitoring assumption file (default: the run's 'monitoring' "
+        "assumption file, else assumptions/monitoring.toml beside the run file)",
+    )
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
 
 
@@ -54,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
     regions = inputs.regions
     actuals = read_actuals(args.actuals, through=(year, month), regions=regions)
     if not ((actuals["year"] == year) & (actuals["month"] == month)).any():
-        raise InputError(f"no rows for the monitored month {year}-{month:02d}",
-                         file=args.actuals, field="month")
+        raise InputError(
+            f"no rows for the monitored month {year}-{month:02d}", file=args.actuals, field="month"
+        )
     budget = (
         read_budget(args.budget, regions=regions, year=year)
         if args.budget is not None

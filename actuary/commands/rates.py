@@ -58,12 +58,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Solve, re-project and write the outputs."""
+    from actuary.data import load_province
     from actuary.errors import InputError
     from actuary.io import staged_output
     from actuary.manifest import write_manifest
     from actuary.policy import rule_from_spec
     from actuary.projection import project
-    from actuary.rates import rule_outcomes, solve_rates
+    from actuary.rates import grade_payroll_shares, rule_outcomes, solve_rates
     from actuary.spec.run import load_run
 
     if args.workers < 1:
@@ -80,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
             field="--horizon" if args.horizon is not None else "rate_policy.target.horizon",
         )
     rule = rule_from_spec(run_spec.rate_policy, file=str(run_spec.path))
+    data = load_province(run_spec.data)
     proj = project(
         run_spec,
+        data=data,
         scenarios=["baseline"],
         workers=args.workers,
         progress=not args.quiet,
@@ -89,13 +92,7 @@ def run(args: argparse.Namespace) -> int:
     )
     flows = proj.flows["baseline"]
     sol = solve_rates(flows, settings, start_year=start)
-    from actuary.data import load_province
-    from actuary.projection.calibration import frame
-    from actuary.rates import grade_payroll_shares
-
-    shares = grade_payroll_shares(
-        frame(load_province(run_spec.data), "exposure"), run_spec.base_year
-    )
+    shares = grade_payroll_shares(data.table("exposure"), run_spec.base_year)
     outcomes = rule_outcomes(flows, rule, grade_shares=shares)
     with staged_output(args.out) as tmp:
         doc = sol.to_json()

@@ -30,11 +30,9 @@ and file modification times; each call returns fresh copies of the frames.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +42,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from actuary import dims
+from actuary.data.province import ProvinceData
 from actuary.errors import InputError
 
 __all__ = ["DATA_FILES", "SCHEMAS", "ProvinceData", "check_province", "load_province"]
@@ -212,94 +211,6 @@ _REQUIRED_META = {"province": str, "synthetic": bool, "as_of": dt.date, "last_fu
                   "current_year": int}
 
 
-@dataclass(frozen=True)
-class ProvinceData:
-    """A validated province data folder (frames as described in ARCHITECTURE.md).
-
-    Dates are ``datetime64``; codes are strings; money in yuan. The frames are copies: change
-    them freely.
-    """
-
-    folder: Path
-    metadata: Mapping[str, Any]
-    regions: pd.DataFrame
-    economy: pd.DataFrame
-    economy_region: pd.DataFrame
-    exposure: pd.DataFrame
-    construction: pd.DataFrame
-    claims: pd.DataFrame
-    payments: pd.DataFrame
-    beneficiaries: pd.DataFrame
-    execution_monthly: pd.DataFrame
-    fund_balance: pd.DataFrame
-    budget: pd.DataFrame
-
-    def table(self, name: str) -> pd.DataFrame:
-        """The frame called ``name`` (a file stem of :data:`DATA_FILES`); the one accessor.
-
-        Raises :class:`InputError` naming the folder when the table is absent or empty-handed.
-        """
-        if name not in _FRAME_FIELDS:
-            raise InputError(f"unknown data table {name!r}; known: {sorted(_FRAME_FIELDS)}",
-                             file=str(self.folder), field=name)
-        df = getattr(self, name)
-        if df is None:
-            raise InputError(f"the data folder has no {name} table", file=str(self.folder),
-                             field=name)
-        return df
-
-    def has(self, name: str) -> bool:
-        """True when the folder holds the table ``name``."""
-        return name in _FRAME_FIELDS and getattr(self, name) is not None
-
-    def meta(self, key: str, default: Any = None) -> Any:
-        """A key of ``metadata.toml`` (``default`` when absent)."""
-        return self.metadata.get(key, default)
-
-    @classmethod
-    def from_frames(cls, *, folder: str | Path = "<frames>",
-                    metadata: Mapping[str, Any] | None = None,
-                    **frames: pd.DataFrame) -> ProvinceData:
-        """Build from frames (tests, notebooks): tables not given are absent (``has`` False)."""
-        unknown = set(frames) - _FRAME_FIELDS
-        if unknown:
-            raise InputError(f"unknown data tables {sorted(unknown)}", field=sorted(unknown)[0])
-        full = {n: frames.get(n) for n in _FRAME_FIELDS}
-        return cls(folder=Path(folder), metadata=dict(metadata or {}), **full)  # type: ignore[arg-type]
-
-    @property
-    def synthetic(self) -> bool:
-        """True for the embedded synthetic province (label it so wherever shown)."""
-        return bool(self.metadata["synthetic"])
-
-    @property
-    def first_year(self) -> int:
-        """First year of annual history."""
-        return int(self.economy["year"].min())
-
-    @property
-    def last_full_year(self) -> int:
-        """Last full history year (the budget's "prior-year actual")."""
-        return int(self.metadata["last_full_year"])
-
-    @property
-    def current_year(self) -> int:
-        """Current (partial) year of the monthly execution."""
-        return int(self.metadata["current_year"])
-
-    @property
-    def budget_year(self) -> int:
-        """Year the budget is drafted for (current year + 1)."""
-        return int(self.metadata.get("budget_year", self.current_year + 1))
-
-    @property
-    def label(self) -> str:
-        """Province name, marked SYNTHETIC when it is."""
-        name = str(self.metadata["province"])
-        return name if not self.synthetic or "SYNTHETIC" in name else f"{name} (SYNTHETIC)"
-
-
-_FRAME_FIELDS = {f.name for f in dataclasses.fields(ProvinceData)} - {"folder", "metadata"}
 _CACHE: dict[tuple[Any, ...], ProvinceData] = {}
 _CACHE_MAX = 4
 
@@ -657,10 +568,7 @@ def _cache_key(folder: Path) -> tuple[Any, ...]:
 
 
 def _copy(data: ProvinceData) -> ProvinceData:
-    copies: dict[str, Any] = {
-        n: None if getattr(data, n) is None else getattr(data, n).copy() for n in _FRAME_FIELDS
-    }
-    return dataclasses.replace(data, metadata=dict(data.metadata), **copies)
+    return data.copy()
 
 
 def load_province(folder: str | Path, *, cache: bool = True) -> ProvinceData:

@@ -14,9 +14,8 @@ Reads the ``economy``, ``economy_region`` and ``exposure`` tables of a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,15 +23,16 @@ import pandas as pd
 from actuary.economy.processes import FloatArray
 from actuary.errors import InputError
 
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
+
 #: Collection rates are kept inside (0, 1) before the logit transform.
 _RATE_EPS = 1e-4
 
 
-def _frame(data: Any, name: str) -> pd.DataFrame:
-    obj = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
-    if obj is None:
-        raise InputError("table missing from the province data", field=name)
-    return obj.reset_index() if not isinstance(obj.index, pd.RangeIndex) else obj.copy()
+def _columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with any index turned into columns (the fits take plain columns)."""
+    return df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df.copy()
 
 
 def _need(df: pd.DataFrame, cols: list[str], file: str) -> None:
@@ -79,18 +79,44 @@ class EconomyHistory:
         folder: str = "",
     ) -> EconomyHistory:
         """Build from plain frames (columns as in the data-folder contract)."""
-        f_e, f_r, f_x = (f"{folder}/economy.csv", f"{folder}/economy_region.csv",
-                         f"{folder}/exposure.csv") if folder else (
-            "economy.csv", "economy_region.csv", "exposure.csv")
+        f_e, f_r, f_x = (
+            (f"{folder}/economy.csv", f"{folder}/economy_region.csv", f"{folder}/exposure.csv")
+            if folder
+            else ("economy.csv", "economy_region.csv", "exposure.csv")
+        )
         eco = economy.reset_index() if "year" not in economy.columns else economy.copy()
-        reg = economy_region.reset_index() if "year" not in economy_region.columns else (
-            economy_region.copy())
+        reg = (
+            economy_region.reset_index()
+            if "year" not in economy_region.columns
+            else (economy_region.copy())
+        )
         exp = exposure.reset_index() if "year" not in exposure.columns else exposure.copy()
-        _need(eco, ["year", "avg_wage", "employment", "cpi_growth", "deposit_rate",
-                    "national_disposable_income"], f_e)
+        _need(
+            eco,
+            [
+                "year",
+                "avg_wage",
+                "employment",
+                "cpi_growth",
+                "deposit_rate",
+                "national_disposable_income",
+            ],
+            f_e,
+        )
         _need(reg, ["year", "region", "avg_wage", "employment"], f_r)
-        _need(exp, ["year", "region", "industry_class", "covered_workers", "covered_payroll",
-                    "contributions_due", "contributions_collected"], f_x)
+        _need(
+            exp,
+            [
+                "year",
+                "region",
+                "industry_class",
+                "covered_workers",
+                "covered_payroll",
+                "contributions_due",
+                "contributions_collected",
+            ],
+            f_x,
+        )
         reg["region"] = reg["region"].astype(str)
         exp["region"] = exp["region"].astype(str)
         exp["industry_class"] = exp["industry_class"].astype(int)
@@ -98,20 +124,26 @@ class EconomyHistory:
             eco = eco[eco["year"] <= last_year]
             reg = reg[reg["year"] <= last_year]
             exp = exp[exp["year"] <= last_year]
-        for df, f, cols in ((eco, f_e, ["avg_wage", "employment", "national_disposable_income"]),
-                            (reg, f_r, ["avg_wage", "employment"])):
+        for df, f, cols in (
+            (eco, f_e, ["avg_wage", "employment", "national_disposable_income"]),
+            (reg, f_r, ["avg_wage", "employment"]),
+        ):
             for c in cols:
                 bad = df.index[~(df[c] > 0)]
                 if len(bad):
-                    raise InputError("must be positive", file=f, field=c,
-                                     rows=[int(i) + 1 for i in bad])
+                    raise InputError(
+                        "must be positive", file=f, field=c, rows=[int(i) + 1 for i in bad]
+                    )
         eco = eco.set_index("year").sort_index()
         reg = reg.set_index(["year", "region"]).sort_index()
         exp = exp.set_index(["year", "region", "industry_class"]).sort_index()
         years = eco.index.to_numpy()
         if len(years) < 6:
-            raise InputError("at least 6 history years are needed to fit the economy model",
-                             file=f_e, field="year")
+            raise InputError(
+                "at least 6 history years are needed to fit the economy model",
+                file=f_e,
+                field="year",
+            )
         if not np.array_equal(years, np.arange(years[0], years[-1] + 1)):
             raise InputError("years must be consecutive", file=f_e, field="year")
         return cls(eco, reg, exp, folder)
@@ -130,8 +162,10 @@ class EconomyHistory:
     def since(self, first_year: int) -> EconomyHistory:
         """History from ``first_year`` on (at least 6 years must remain)."""
         if len([y for y in self.years if y >= first_year]) < 6:
-            raise InputError("at least 6 history years are needed to fit the economy model",
-                             field="model.history_first_year")
+            raise InputError(
+                "at least 6 history years are needed to fit the economy model",
+                field="model.history_first_year",
+            )
         return replace(
             self,
             economy=self.economy.loc[first_year:],
@@ -192,14 +226,20 @@ class EconomyHistory:
         emp = self._regional("employment")
         rate = (cov / emp).reindex(index=self.years, columns=emp.columns)
         if rate.isna().any().any():
-            raise InputError("exposure has no rows for some year/region of economy_region",
-                             file=self._file("exposure.csv"), field="covered_workers")
+            raise InputError(
+                "exposure has no rows for some year/region of economy_region",
+                file=self._file("exposure.csv"),
+                field="covered_workers",
+            )
         stacked = rate.stack()
         over = stacked[stacked.to_numpy() > 1.0]
         if len(over):
-            raise InputError("covered workers exceed regional employment (coverage > 1)",
-                             file=self._file("exposure.csv"), field="covered_workers",
-                             rows=[f"{y}/{r}" for y, r in over.index])
+            raise InputError(
+                "covered workers exceed regional employment (coverage > 1)",
+                file=self._file("exposure.csv"),
+                field="covered_workers",
+                rows=[f"{y}/{r}" for y, r in over.index],
+            )
         return rate
 
     def collection_rates(self) -> pd.DataFrame:
@@ -218,12 +258,21 @@ class EconomyHistory:
         reg = self.region.loc[y]
         regions = tuple(str(r) for r in reg.index)
         x = self.exposure.loc[y]
-        classes = tuple(sorted(int(c) for c in x.index.get_level_values("industry_class")
-                               .unique()))
-        covered = x["covered_workers"].unstack("industry_class").reindex(
-            index=list(regions), columns=list(classes)).fillna(0.0).to_numpy(np.float64)
-        payroll = x["covered_payroll"].unstack("industry_class").reindex(
-            index=list(regions), columns=list(classes)).fillna(0.0).to_numpy(np.float64)
+        classes = tuple(sorted(int(c) for c in x.index.get_level_values("industry_class").unique()))
+        covered = (
+            x["covered_workers"]
+            .unstack("industry_class")
+            .reindex(index=list(regions), columns=list(classes))
+            .fillna(0.0)
+            .to_numpy(np.float64)
+        )
+        payroll = (
+            x["covered_payroll"]
+            .unstack("industry_class")
+            .reindex(index=list(regions), columns=list(classes))
+            .fillna(0.0)
+            .to_numpy(np.float64)
+        )
         emp = reg["employment"].to_numpy(np.float64)
         wage = reg["avg_wage"].to_numpy(np.float64)
         tot = covered.sum(axis=1, keepdims=True)
@@ -240,7 +289,8 @@ class EconomyHistory:
             avg_wage_province=float(self.economy["avg_wage"].to_numpy(np.float64)[-1]),
             employment_province=float(self.economy["employment"].to_numpy(np.float64)[-1]),
             disposable_income=float(
-                self.economy["national_disposable_income"].to_numpy(np.float64)[-1]),
+                self.economy["national_disposable_income"].to_numpy(np.float64)[-1]
+            ),
             avg_wage_region=wage,
             employment_region=emp,
             class_share=share,
@@ -250,19 +300,13 @@ class EconomyHistory:
         )
 
 
-def history_from(data: Any) -> EconomyHistory:
-    """The economy history of a :class:`actuary.data.ProvinceData` (or a mapping of frames)."""
-    meta = getattr(data, "metadata", None)
-    last = None
-    if isinstance(meta, Mapping):
-        last = meta.get("last_full_year")
-    elif meta is not None:
-        last = getattr(meta, "last_full_year", None)
-    folder = str(getattr(data, "folder", "") or "")
+def history_from(data: ProvinceData) -> EconomyHistory:
+    """The economy history of a :class:`actuary.data.ProvinceData`."""
+    last = data.meta("last_full_year")
     return EconomyHistory.from_frames(
-        _frame(data, "economy"),
-        _frame(data, "economy_region"),
-        _frame(data, "exposure"),
+        _columns(data.table("economy")),
+        _columns(data.table("economy_region")),
+        _columns(data.table("exposure")),
         last_year=None if last is None else int(last),
-        folder=folder,
+        folder=str(data.folder),
     )

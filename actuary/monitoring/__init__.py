@@ -5,18 +5,26 @@
 - :func:`monitor` → :class:`MonitorResult` — execution against the budget and the seasonal
   pacing, year-end forecasts, ranked alerts, prefecture assessment; ``.write(dir)`` for the
   CSV files, the Excel workbook and the charts (``actuary monitor`` runs it).
-- :mod:`actuary.monitoring.outturn` — the seasonal credibility model, the regression
-  alternative, the pacing baseline and the backtest; :mod:`actuary.monitoring.actuals` —
-  reading and checking actuals and budgets.
+- :mod:`actuary.outturn` (one layer down) — the seasonal credibility model, the regression
+  alternative, the pacing baseline, the backtest and the checks of actuals; re-exported here.
+  :mod:`actuary.monitoring.actuals` — reading approved budgets.
 
 Method and backtest: ``models/notes/monitoring.md``.
 """
 
 from __future__ import annotations
 
-from actuary.monitoring.actuals import check_actuals, check_budget, read_actuals, read_budget
+from actuary.monitoring.actuals import read_budget
 from actuary.monitoring.monitor import MonitorResult, MonitorSettings, monitor
-from actuary.monitoring.outturn import backtest, expected_outturn, forecast_outturn, make_panel
+from actuary.outturn import (
+    backtest,
+    check_actuals,
+    check_budget,
+    expected_outturn,
+    forecast_outturn,
+    make_panel,
+    read_actuals,
+)
 
 __all__ = [
     "MonitorResult",

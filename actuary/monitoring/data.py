@@ -3,9 +3,8 @@
 The data folder (ARCHITECTURE.md, "Data folder") gives the history of monthly execution
 (``execution_monthly.csv``), the approved budgets (``budget.csv``), exposure (``exposure.csv``)
 and claims (``claims.csv.gz``) for the prefecture assessment, and the region list
-(``regions.csv``). When :func:`actuary.data.load_province` is available it loads and checks the
-folder; otherwise the files are read here, the monitoring files with the checks of
-:mod:`actuary.monitoring.actuals`.
+(``regions.csv``), from the folder loaded and checked by :func:`actuary.data.load_province`;
+the monitoring tables are checked again with :mod:`actuary.outturn.actuals`.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from actuary import dims
+from actuary.data import ProvinceData, load_province
 from actuary.errors import InputError
-from actuary.monitoring.actuals import check_actuals, check_budget
+from actuary.outturn import check_actuals, check_budget
 from actuary.spec.assumptions import AssumptionFile
 
 __all__ = ["MonitoringInputs", "load_monitoring_inputs", "monitoring_assumptions_path"]
@@ -70,27 +69,13 @@ def _read_run(path: Path) -> tuple[Path, dict[str, AssumptionFile]]:
     return folder, {}
 
 
-def _read_csv(path: Path, **kw: Any) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    try:
-        return pd.read_csv(path, **kw)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"not a readable CSV file ({exc})", file=path) from exc
-
-
-def _frame(obj: Any, *names: str) -> pd.DataFrame | None:
-    for n in names:
-        v = getattr(obj, n, None)
-        if v is None and isinstance(obj, dict):
-            v = obj.get(n)
-        if isinstance(v, pd.DataFrame):
-            return v
-    return None
-
-
-def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
+def load_monitoring_inputs(
+    run_file: str | Path, data: ProvinceData | None = None
+) -> MonitoringInputs:
     """Read the run file and the monitoring inputs of its data folder.
+
+    ``data`` is the run's data folder already loaded (default: ``load_province`` of the run
+    file's ``[data] folder``).
 
     Raises
     ------
@@ -99,47 +84,18 @@ def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
     """
     path = Path(run_file)
     folder, assumptions = _read_run(path)
-    province: Any = None
-    try:
-        load_province = importlib.import_module("actuary.data").load_province
-    except AttributeError:
-        load_province = None
-    if load_province is not None:
-        province = load_province(folder)
-    regions_df = _frame(province, "regions")
-    if regions_df is None:
-        rp = folder / "regions.csv"
-        regions_df = _read_csv(rp, dtype={"region": str}) if rp.is_file() else None
-    if regions_df is not None and "region" in regions_df:
-        regions = tuple(str(r) for r in regions_df["region"])
-    elif regions_df is not None and regions_df.index.name == "region":
-        regions = tuple(str(r) for r in regions_df.index)
-    else:
-        regions = dims.REGION_CODES
+    if data is None:
+        data = load_province(folder)
+    regions_df = data.table("regions")
+    regions = tuple(str(r) for r in regions_df["region"])
     known = (*regions, dims.PROVINCE)
-    ex_file = folder / "execution_monthly.csv"
-    ex = _frame(province, "execution_monthly", "execution")
-    if ex is None:
-        ex = _read_csv(ex_file, dtype={"region": str, "item": str})
-    execution = check_actuals(ex.reset_index() if "year" not in ex.columns else ex,
-                              file=ex_file, regions=known)
+    execution = check_actuals(
+        data.table("execution_monthly"), file=folder / "execution_monthly.csv", regions=known
+    )
     bfile = folder / "budget.csv"
-    b = _frame(province, "budget")
-    if b is None:
-        b = _read_csv(bfile, dtype={"region": str, "item": str})
-    budget = check_budget(b.reset_index() if "year" not in b.columns else b, file=bfile,
-                          regions=known)
-    exposure = _frame(province, "exposure")
-    if exposure is None and (folder / "exposure.csv").is_file():
-        exposure = _read_csv(folder / "exposure.csv", dtype={"region": str})
-    if exposure is not None and "year" not in exposure.columns:
-        exposure = exposure.reset_index()
-    claims = _frame(province, "claims")
-    cfile = folder / "claims.csv.gz"
-    if claims is None and cfile.is_file():
-        claims = _read_csv(cfile, dtype={"region": str})
-    if claims is not None and "region" not in claims.columns:
-        claims = claims.reset_index()
+    budget = check_budget(data.table("budget"), file=bfile, regions=known)
+    exposure = data.table("exposure") if data.has("exposure") else None
+    claims = data.table("claims") if data.has("claims") else None
     for name, df, cols in (
         ("exposure.csv", exposure, ("year", "region", "covered_workers")),
         ("claims.csv.gz", claims, ("region", "accident_date", "recognition_date", "outcome")),
@@ -152,15 +108,8 @@ def load_monitoring_inputs(run_file: str | Path) -> MonitoringInputs:
         exposure = exposure.assign(region=exposure["region"].astype(str))
     if claims is not None:
         claims = claims.assign(region=claims["region"].astype(str))
-    synthetic = bool(getattr(province, "synthetic", False))
-    meta = folder / "metadata.toml"
-    if province is None and meta.is_file():
-        try:
-            synthetic = bool(tomllib.loads(meta.read_text(encoding="utf-8")).get("synthetic"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"not valid TOML ({exc})", file=meta) from exc
     return MonitoringInputs(
-        synthetic=synthetic,
+        synthetic=data.synthetic,
         run_file=path,
         folder=folder,
         regions=regions,

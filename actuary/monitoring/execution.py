@@ -1,7 +1,7 @@
 r"""Execution against the budget: rates, seasonal pacing bands, monthly anomalies and alerts.
 
 For one series (item × region) with budget :math:`B`, past years :math:`h` and the current year
-:math:`y` executed through month :math:`m` (notation of :mod:`actuary.monitoring.outturn`):
+:math:`y` executed through month :math:`m` (notation of :mod:`actuary.outturn.forecast`):
 
 Execution rate and pacing
     rate :math:`= C_{y,m}/B`; expected rate at this point :math:`\bar S_m` (mean historical
@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from actuary import dims
-from actuary.monitoring.outturn import Panel, forecast_outturn
+from actuary.outturn import Panel, forecast_outturn
 
 __all__ = [
     "ALERT_COLUMNS",

@@ -28,7 +28,7 @@ from actuary.monitoring.execution import (
     monthly_anomalies,
     region_name,
 )
-from actuary.monitoring.outturn import make_panel
+from actuary.outturn import make_panel
 from actuary.spec.monitoring import MonitorSettings
 
 __all__ = ["MonitorResult", "MonitorSettings", "monitor"]

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,9 @@ from actuary import dims
 from actuary.errors import InputError
 from actuary.params import ParameterSet
 from actuary.spec.fund import FundAssumptions
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 FloatArray = npt.NDArray[np.float64]
 GRADE_COLUMNS: dict[str, float] = {
@@ -55,17 +58,13 @@ class BaseYear:
     opening_reserve: float
 
 
-def frame(data: Any, name: str) -> pd.DataFrame:
-    """Table ``name`` (file stem, e.g. ``"exposure"``) of a loaded province."""
-    for attr in (name, name.replace("_monthly", "")):
-        if hasattr(data, attr):
-            df = getattr(data, attr)
-            if isinstance(df, pd.DataFrame):
-                return df
-    tables = getattr(data, "tables", None)
-    if isinstance(tables, dict) and name in tables:
-        return tables[name]  # type: ignore[no-any-return]
-    raise InputError(f"the data folder has no table {name!r}", field=name)
+def frame(data: ProvinceData, name: str) -> pd.DataFrame:
+    """Table ``name`` of a loaded province: ``data.table(name)``.
+
+    Kept only for :mod:`actuary.budget` until it calls ``data.table`` itself; new code calls
+    :meth:`actuary.data.ProvinceData.table`.
+    """
+    return data.table(name)
 
 
 def base_rates(
@@ -93,13 +92,15 @@ def _index(df: pd.DataFrame, file: str, cols: list[str]) -> None:
         raise InputError("missing column(s) " + ", ".join(missing), file=file, field=missing[0])
 
 
-def calibrate(data: Any, fund: FundAssumptions, params: ParameterSet, base_year: int) -> BaseYear:
+def calibrate(
+    data: ProvinceData, fund: FundAssumptions, params: ParameterSet, base_year: int
+) -> BaseYear:
     """Calibrate the base-year facts from a loaded data folder (see the module docstring)."""
     regions = dims.REGION_CODES
     classes = dims.INDUSTRY_CLASSES
     years = tuple(range(base_year - fund.calibration_years + 1, base_year + 1))
 
-    exp = frame(data, "exposure")
+    exp = data.table("exposure")
     _index(
         exp,
         "exposure.csv",
@@ -161,7 +162,7 @@ def calibrate(data: Any, fund: FundAssumptions, params: ParameterSet, base_year:
     else:
         m0 = np.full(len(classes), float(fund.initial_multiplier))
 
-    con = frame(data, "construction")
+    con = data.table("construction")
     _index(con, "construction.csv", ["year", "region", "project_cost", "contributions_collected"])
     con = con.assign(region=con["region"].astype(str))
     cw = (
@@ -177,7 +178,7 @@ def calibrate(data: Any, fund: FundAssumptions, params: ParameterSet, base_year:
     cb = con[con["year"] == base_year].groupby("region")["project_cost"].sum()
     ccost = cb.reindex(list(regions), fill_value=0.0).to_numpy(dtype=np.float64)
 
-    er = frame(data, "economy_region")
+    er = data.table("economy_region")
     _index(er, "economy_region.csv", ["year", "region", "avg_wage"])
     er = er.assign(region=er["region"].astype(str))
     w = er[er["year"] == base_year].set_index("region")["avg_wage"].reindex(list(regions))
@@ -188,7 +189,7 @@ def calibrate(data: Any, fund: FundAssumptions, params: ParameterSet, base_year:
             field="avg_wage",
         )
 
-    ex = frame(data, "execution_monthly")
+    ex = data.table("execution_monthly")
     _index(ex, "execution_monthly.csv", ["year", "month", "region", "item", "amount"])
     ex = ex.assign(region=ex["region"].astype(str))
     c25 = ex[(ex["year"] == base_year) & (ex["item"] == "contributions")]
@@ -198,7 +199,7 @@ def calibrate(data: Any, fund: FundAssumptions, params: ParameterSet, base_year:
         )
     prior = c25.groupby("region")["amount"].sum().reindex(list(regions), fill_value=0.0)
 
-    fb = frame(data, "fund_balance")
+    fb = data.table("fund_balance")
     _index(fb, "fund_balance.csv", ["year", "balance_close", "reserve"])
     row = fb[fb["year"] == base_year]
     if row.empty:

@@ -3,7 +3,7 @@
 The projection starts in the current year (e.g. 2026) from the base year's closing balance, but
 by the time the budget is drafted M months of that year are executed
 (``execution_monthly.csv``). The budget shows the current year's *expected outturn*
-(:func:`actuary.monitoring.expected_outturn`: actuals through month M + a seasonal forecast of
+(:func:`actuary.outturn.expected_outturn`: actuals through month M + a seasonal forecast of
 the rest), and the budget year must open from the balance that outturn implies. So, when
 ``current_year.condition_on_outturn`` is true and M ≥ 1, the first projected year is
 conditioned on the outturn **before the roll-forward**:
@@ -43,14 +43,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from actuary import dims
 from actuary.errors import InputError
-from actuary.projection.calibration import frame
 from actuary.projection.flows import (
     BENEFIT_GROUPS,
     ITEM_CODES,
@@ -58,6 +57,9 @@ from actuary.projection.flows import (
     FundFlows,
     roll_forward,
 )
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 __all__ = [
     "CONDITIONED_ITEMS",
@@ -83,9 +85,9 @@ CONDITIONED_ITEMS: tuple[str, ...] = (
 _FLOW_CODES = (*dims.REVENUE_CODES, *dims.EXPENDITURE_CODES)
 
 
-def execution(data: Any) -> pd.DataFrame:
+def execution(data: ProvinceData) -> pd.DataFrame:
     """``execution_monthly`` of a loaded province, region codes as strings."""
-    ex = frame(data, "execution_monthly").copy()
+    ex = data.table("execution_monthly").copy()
     ex["region"] = ex["region"].astype(str)
     return ex
 
@@ -129,12 +131,12 @@ def expected_by_region(
 ) -> tuple[dict[str, pd.Series], int]:
     """Expected outturn of ``current`` by region and item (yuan) and the last executed month.
 
-    :func:`actuary.monitoring.expected_outturn` on the months executed so far. An item a
+    :func:`actuary.outturn.expected_outturn` on the months executed so far. An item a
     sub-unit recorded neither in ``prior_year`` nor so far this year stays at 0 (a seasonal model
     fitted on older years, e.g. before 统收统支, would otherwise invent it). ``"JL"`` = Σ
     sub-units with the internal flows eliminated.
     """
-    from actuary.monitoring import expected_outturn
+    from actuary.outturn import expected_outturn
 
     flow_codes = list(_FLOW_CODES)
     through = executed_months(ex, current)
@@ -164,18 +166,7 @@ def dispersion_share(kind: str, through_month: int) -> float:
 
 
 def _first_year(f: FundFlows) -> FundFlows:
-    def one(a: Any) -> Any:
-        return None if a is None else np.asarray(a)[:, :1]
-
-    return dataclasses.replace(
-        f,
-        years=f.years[:1],
-        contributions=one(f.contributions),
-        benefits=one(f.benefits),
-        interest_rate=one(f.interest_rate),
-        covered_payroll=one(f.covered_payroll),
-        covered_workers=one(f.covered_workers),
-    )
+    return f.head_years(1)
 
 
 def _year0_means(parts: Sequence[FundFlows]) -> np.ndarray:
@@ -241,8 +232,13 @@ def condition_current_year(
     free = _year0_means(parts)  # (region + JL, item)
 
     # simulated items per sub-unit: contributions (class by class, at multiplier 1) and benefits
-    k0 = np.concatenate([f.contributions[:, 0] for f in parts], axis=0)  # (path, r, c)
-    b0 = np.concatenate([f.benefits[:, 0] for f in parts], axis=0)  # (path, r, 4)
+    y0 = first.years[0]
+    # the first year's simulated items, (path, region, class) and (path, region, item) with the
+    # benefit items in BENEFIT_GROUPS order
+    k0 = np.concatenate([f.sel("contributions", year=y0) for f in parts], axis=0)
+    b0 = np.concatenate(
+        [f.sel("benefits", year=y0, item=list(BENEFIT_GROUPS)) for f in parts], axis=0
+    )
     k_bar = k0.mean(axis=0)
     b_bar = b0.mean(axis=0)
     m0 = np.asarray(first.initial_multiplier, np.float64)
@@ -272,8 +268,16 @@ def condition_current_year(
     def conditioned(f: FundFlows, cy: CurrentYear) -> FundFlows:
         k = f.contributions.copy()
         b = f.benefits.copy()
-        k[:, 0] = k_fix[None] + k_slope[None] * f.contributions[:, 0]
-        b[:, 0] = b_fix[None] + b_slope[None] * f.benefits[:, 0]
+        ky = f.axis("contributions", dims.YEAR)
+        by = f.axis("benefits", dims.YEAR)
+        t0 = f.index(dims.YEAR, y0)
+        first_k = (slice(None),) * ky + (t0,)
+        first_b = (slice(None),) * by + (t0,)
+        order = [f.item(code) for code in BENEFIT_GROUPS]
+        k[first_k] = k_fix[None] + k_slope[None] * f.sel("contributions", year=y0)
+        b0_f = f.sel("benefits", year=y0, item=list(BENEFIT_GROUPS))
+        bb = b[first_b]  # (path, r, item) view of the first year
+        bb[..., order] = b_fix[None] + b_slope[None] * b0_f
         return dataclasses.replace(f, contributions=k, benefits=b, current_year=cy)
 
     jl = dict(outturn[dims.PROVINCE])
@@ -302,7 +306,7 @@ def condition_current_year(
     records: list[dict[str, Any]] = []
 
     def rec(item: str, region: str, factor: float) -> None:
-        ri = nr if region == dims.PROVINCE else regions.index(region)
+        ri = nr if region == dims.PROVINCE else first.index(dims.REGION, region)
         sim = float(free[ri, ix[item]])
         out = float(outturn[region][item])
         records.append(

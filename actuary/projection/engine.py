@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,9 @@ from actuary.rng import BLOCK_SIZE, PathBlock, generator, path_blocks
 from actuary.spec.fund import FundAssumptions
 from actuary.spec.policy import RatePolicySpec
 from actuary.spec.run import RunSpec
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -87,7 +90,7 @@ def _check_prevention(fund: FundAssumptions, params: ParameterSet, years: Sequen
 
 def fit_models(
     run: RunSpec,
-    data: Any,
+    data: ProvinceData,
     params: ParameterSet | None = None,
     scenarios: Sequence[str] | None = None,
 ) -> dict[str, ScenarioModels]:
@@ -211,6 +214,7 @@ def build_flows(
         pool_region=fund.pool_region,
         covered_payroll=payroll.sum(axis=3),
         covered_workers=workers,
+        items=BENEFIT_GROUPS,
     )
 
 
@@ -224,17 +228,10 @@ def concat_flows(parts: Sequence[FundFlows]) -> FundFlows:
 
     def cat(name: str) -> Any:
         arrs = [getattr(f, name) for f in parts]
-        return None if arrs[0] is None else np.concatenate(arrs, axis=0)
+        return None if arrs[0] is None else np.concatenate(arrs, axis=first.axis(name, dims.PATH))
 
-    return dataclasses.replace(
-        first,
-        paths=cat("paths"),
-        contributions=cat("contributions"),
-        benefits=cat("benefits"),
-        interest_rate=cat("interest_rate"),
-        covered_payroll=cat("covered_payroll"),
-        covered_workers=cat("covered_workers"),
-    )
+    by_path = [n for n, d in FundFlows.DIMS.items() if dims.PATH in d]
+    return dataclasses.replace(first, **{n: cat(n) for n in by_path})
 
 
 @dataclass(frozen=True)
@@ -450,7 +447,7 @@ def simulate_flows(
     run: RunSpec,
     *,
     scenario: str = "baseline",
-    data: Any = None,
+    data: ProvinceData | None = None,
     models: Mapping[str, ScenarioModels] | None = None,
     params: ParameterSet | None = None,
 ) -> FundFlows:
@@ -471,7 +468,7 @@ def project(
     scheduler: str | None = None,
     progress: bool = False,
     keep_flows: bool = True,
-    data: Any = None,
+    data: ProvinceData | None = None,
     models: Mapping[str, ScenarioModels] | None = None,
     params: ParameterSet | None = None,
     on_block: Callable[[str, int], None] | None = None,
@@ -521,7 +518,7 @@ def project(
         from actuary.data import load_province
 
         data = load_province(run.data)
-    last = getattr(data, "last_full_year", None)
+    last = data.meta("last_full_year")
     if last is not None and int(last) != run.base_year:
         raise InputError(
             f"base_year {run.base_year} differs from the data folder's last full year {last}",
@@ -587,7 +584,7 @@ def project(
 
 
 def _conditioning(
-    run: RunSpec, data: Any, models: Mapping[str, ScenarioModels], names: Sequence[str]
+    run: RunSpec, data: ProvinceData, models: Mapping[str, ScenarioModels], names: Sequence[str]
 ) -> tuple[list[str], dict[str, Any], int]:
     """Scenarios whose current year is conditioned, the expected outturn, the last month.
 
@@ -664,7 +661,7 @@ def _conditioning_attrs(
             r = records[n]
             notes.append(
                 f"{n}: {run.current_year} conditioned on execution through month {through} "
-                f"(expected outturn, actuary.monitoring.expected_outturn; dispersion share "
+                f"(expected outturn, actuary.outturn.expected_outturn; dispersion share "
                 f"{r['dispersion_share']:.4f})"
             )
         elif not models[n].fund.condition_on_outturn:

@@ -41,9 +41,9 @@ while the balance stays positive: the closed forms of the rate solver rely on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -98,11 +98,29 @@ class CurrentYear:
     records: tuple[dict[str, Any], ...] = ()
 
 
+#: Dimensions of each array field of :class:`FundFlows`, by name (``actuary.dims``).
+FLOW_DIMS: Mapping[str, tuple[str, ...]] = {
+    "paths": (dims.PATH,),
+    "contributions": (dims.PATH, dims.YEAR, dims.REGION, dims.INDUSTRY),
+    "benefits": (dims.PATH, dims.YEAR, dims.REGION, dims.ITEM),
+    "interest_rate": (dims.PATH, dims.YEAR),
+    "prior_contributions": (dims.REGION,),
+    "initial_multiplier": (dims.INDUSTRY,),
+    "covered_payroll": (dims.PATH, dims.YEAR, dims.REGION),
+    "covered_workers": (dims.PATH, dims.YEAR, dims.REGION),
+}
+
+
 @dataclass(frozen=True)
 class FundFlows:
     """Simulated flows of a set of paths, before the rate multiplier is applied.
 
-    Arrays are path-major numpy arrays in yuan (rates as fractions).
+    A labelled structure: each array field has the dimensions :data:`FLOW_DIMS` declares
+    (checked on construction), with coordinates ``paths``, ``years``, ``regions``, ``classes``
+    (industry classes) and ``items`` (the benefit items of ``benefits``). Read values by code
+    with :meth:`sel` (``flows.sel("benefits", region="SBJ", item="death_benefits")``); turn codes
+    into positions with :meth:`index` / :meth:`item` and dimension names into axes with
+    :meth:`axis`. Money in yuan (rates as fractions).
 
     Attributes
     ----------
@@ -114,8 +132,8 @@ class FundFlows:
         ``(path, year, region, class)``: contribution revenue at multiplier 1 (after collection,
         construction projects included in their class).
     benefits
-        ``(path, year, region, 4)``: medical, disability, death benefits and appraisal
-        (:data:`BENEFIT_GROUPS`).
+        ``(path, year, region, item)``: the benefit items ``items`` (default
+        :data:`BENEFIT_GROUPS`: medical, disability, death benefits and appraisal).
     interest_rate
         ``(path, year)``: rate earned by the provincial balance.
     opening_balance
@@ -140,7 +158,12 @@ class FundFlows:
     current_year
         :class:`CurrentYear` when the first year is conditioned on its expected outturn (its
         contributions and benefits in the arrays above are then the conditioned ones).
+    items
+        Coordinate of the ``item`` dimension of ``benefits`` (benefit item codes).
     """
+
+    #: Dimensions of each array field (:data:`FLOW_DIMS`).
+    DIMS: ClassVar[Mapping[str, tuple[str, ...]]] = FLOW_DIMS
 
     years: tuple[int, ...]
     regions: tuple[str, ...]
@@ -164,11 +187,99 @@ class FundFlows:
     covered_workers: FloatArray | None = None
     current_year: CurrentYear | None = None
     attrs: dict[str, object] = field(default_factory=dict)
+    items: tuple[str, ...] = BENEFIT_GROUPS
+
+    def __post_init__(self) -> None:
+        for name, names in self.DIMS.items():
+            a = getattr(self, name)
+            if a is None:
+                continue
+            want = tuple(self.size(d) for d in names)
+            if np.shape(a) != want:
+                raise ValueError(
+                    f"FundFlows.{name} has shape {np.shape(a)}; expected ({', '.join(names)}) "
+                    f"= {want}"
+                )
 
     @property
     def n_paths(self) -> int:
         """Number of paths."""
         return int(self.contributions.shape[0])
+
+    def coords(self, dim: str) -> Sequence[Any]:
+        """The coordinate of dimension ``dim`` (codes of regions, classes, items; years)."""
+        if dim == dims.REGION:
+            return self.regions
+        if dim == dims.ITEM:
+            return self.items
+        if dim == dims.INDUSTRY:
+            return self.classes
+        if dim == dims.YEAR:
+            return self.years
+        if dim == dims.PATH:
+            return [int(p) for p in self.paths]
+        raise KeyError(f"FundFlows has no dimension {dim!r}")
+
+    def size(self, dim: str) -> int:
+        """Length of dimension ``dim``."""
+        return len(self.paths) if dim == dims.PATH else len(self.coords(dim))
+
+    def dims(self, name: str) -> tuple[str, ...]:
+        """Dimension names of the array field ``name`` (:data:`FLOW_DIMS`)."""
+        return self.DIMS[name]
+
+    def axis(self, name: str, dim: str) -> int:
+        """Position of dimension ``dim`` among the axes of the array field ``name``."""
+        return self.DIMS[name].index(dim)
+
+    def index(self, dim: str, code: Any) -> int:
+        """Position of ``code`` along dimension ``dim`` (a region or item code, class, year)."""
+        try:
+            return self.coords(dim).index(code)
+        except ValueError:
+            raise KeyError(f"{code!r} is not a {dim} of these flows") from None
+
+    def item(self, code: str) -> int:
+        """Position of the benefit item ``code`` along the ``item`` axis of ``benefits``."""
+        return self.index(dims.ITEM, code)
+
+    def sel(self, name: str, **codes: Any) -> Any:
+        """The array field ``name`` at the given codes, by dimension name.
+
+        ``flows.sel("benefits", region="SBJ", item="death_benefits")`` → ``(path, year)``.
+        A single code drops its dimension (a view); a list of codes keeps it in that order.
+        """
+        a = getattr(self, name)
+        if a is None:
+            raise KeyError(f"FundFlows.{name} is absent")
+        names = self.DIMS[name]
+        key: list[Any] = [slice(None)] * len(names)
+        lists: dict[str, list[int]] = {}
+        for dim, code in codes.items():
+            if dim not in names:
+                raise KeyError(f"FundFlows.{name} has no dimension {dim!r} (has {names})")
+            if isinstance(code, (list, tuple)):
+                lists[dim] = [self.index(dim, c) for c in code]
+            else:
+                key[names.index(dim)] = self.index(dim, code)
+        out = np.asarray(a)[tuple(key)]  # single codes: basic indexing, a view
+        kept = [d for d, k in zip(names, key, strict=True) if isinstance(k, slice)]
+        for dim, ix in lists.items():  # lists of codes: one axis at a time, order kept
+            out = np.take(out, ix, axis=kept.index(dim))
+        return out
+
+    def head_years(self, n: int) -> FundFlows:
+        """The same flows restricted to the first ``n`` years (every field with a year axis)."""
+        import dataclasses
+
+        changes: dict[str, Any] = {"years": tuple(self.years[:n])}
+        for name, names in self.DIMS.items():
+            a = getattr(self, name)
+            if a is not None and dims.YEAR in names:
+                key: list[Any] = [slice(None)] * len(names)
+                key[names.index(dims.YEAR)] = slice(None, n)
+                changes[name] = np.asarray(a)[tuple(key)]
+        return dataclasses.replace(self, **changes)
 
 
 def _multiplier_source(
@@ -264,17 +375,25 @@ def roll_forward(
     state: RateState | None = None
     jl = nr
     ix = _IX
-    q = None if flows.pool_region is None else flows.regions.index(flows.pool_region)
+    q = None if flows.pool_region is None else flows.index(dims.REGION, flows.pool_region)
+    # year-major views of the simulated arrays (no copy), axes found by dimension name:
+    # K[t] is (path, region, class) and each benefit item's B[code][t] is (path, region)
+    K = np.moveaxis(flows.contributions, flows.axis("contributions", dims.YEAR), 0)
+    ben = np.moveaxis(flows.benefits, flows.axis("benefits", dims.YEAR), 0)
+    ben = np.moveaxis(ben, flows.axis("benefits", dims.ITEM), 0)  # (item, year, path, region)
+    B = {code: ben[flows.item(code)] for code in flows.items}
+    B_med, B_dis, B_death = B["medical_benefits"], B["disability_benefits"], B["death_benefits"]
+    B_app = B["appraisal"]
+    rate_by_year = np.moveaxis(flows.interest_rate, flows.axis("interest_rate", dims.YEAR), 0)
     for t, year in enumerate(flows.years):
         m = get_m(t, state)
         mult[:, t] = m
-        k = flows.contributions[:, t]  # (p, r, c)
+        k = K[t]  # (p, r, c)
         by_class = k * m[:, None, :]
         contrib_class[:, t] = by_class.sum(axis=1)
         c_r = by_class.sum(axis=2)  # (p, r)
         o_r = flows.other_revenue_share * c_r
-        b = flows.benefits[:, t]  # (p, r, 4)
-        ben_r = b[..., 0] + b[..., 1] + b[..., 2]
+        ben_r = B_med[t] + B_dis[t] + B_death[t]
         v_r = flows.prevention_share * prev_c
         x_r = flows.other_expenditure_share * ben_r
         cy = flows.current_year if t == 0 else None
@@ -285,7 +404,7 @@ def roll_forward(
             x_r = cy.other_expenditure_factor * x_r
             fixed = cy.fiscal_subsidy
         own_rev = c_r + o_r
-        own_exp = ben_r + b[..., 3] + v_r + x_r
+        own_exp = ben_r + B_app[t] + v_r + x_r
         net = own_rev - own_exp
         rem = np.maximum(net, 0.0)
         tra = np.maximum(-net, 0.0)
@@ -297,8 +416,8 @@ def roll_forward(
         o[:, :nr, ix["contributions"]] = c_r
         o[:, :nr, ix["other_revenue"]] = o_r
         o[:, :nr, ix["transfer_from_higher"]] = tra
-        for j, code in enumerate(BENEFIT_GROUPS):
-            o[:, :nr, ix[code]] = b[..., j]
+        for code, b_k in B.items():
+            o[:, :nr, ix[code]] = b_k[t]
         o[:, :nr, ix["prevention"]] = v_r
         o[:, :nr, ix["other_expenditure"]] = x_r
         o[:, :nr, ix["remittance_to_higher"]] = rem
@@ -310,7 +429,7 @@ def roll_forward(
         # the provincial account: interest, fiscal subsidy, balance
         rev0 = own_rev.sum(axis=1) + fixed
         exp = own_exp.sum(axis=1)
-        r = flows.interest_rate[:, t]
+        r = rate_by_year[t]
         if flows.interest_convention == "mid_year":
             interest = r * np.maximum(0.0, balance + 0.5 * (rev0 - exp))
         else:

@@ -70,7 +70,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from actuary.monitoring.actuals import SIGNED_ITEMS, check_actuals
+from actuary.outturn.actuals import SIGNED_ITEMS, check_actuals
 
 __all__ = [
     "METHODS",
@@ -152,10 +152,13 @@ def make_panel(execution: pd.DataFrame, *, until: tuple[int, int] | None = None)
         count=len(df),
     )
     x = np.zeros((len(keys), len(years), 12))
-    np.add.at(x, (s, df["year"].to_numpy() - first[0], df["month"].to_numpy() - 1),
-              df["amount"].to_numpy(dtype=float))
+    np.add.at(
+        x,
+        (s, df["year"].to_numpy() - first[0], df["month"].to_numpy() - 1),
+        df["amount"].to_numpy(dtype=float),
+    )
     # months outside the data span are unknown
-    month_index = (years[:, None] * 12 + np.arange(12)[None, :])
+    month_index = years[:, None] * 12 + np.arange(12)[None, :]
     outside = (month_index < first[0] * 12 + first[1] - 1) | (month_index > last_ym)
     x[:, outside] = np.nan
     return Panel(keys=keys, years=years, x=x, first=first, last=last)
@@ -243,11 +246,7 @@ def _forecast_one(
     pair = np.flatnonzero(np.isin(hist_years - 1, hist_years))  # h with h-1 known
     pair_prev = np.searchsorted(hist_years, hist_years[pair] - 1)
     n_pairs = len(pair)
-    positive = bool(
-        n > 0
-        and np.all(tot > 0)
-        and (m == 0 or (np.all(cum > 0) and c_now > 0))
-    )
+    positive = bool(n > 0 and np.all(tot > 0) and (m == 0 or (np.all(cum > 0) and c_now > 0)))
     fc: _Forecast
     if positive and prev.size and n_pairs >= 2:
         p = int(prev[0])
@@ -306,9 +305,7 @@ def _forecast_one(
     return fc
 
 
-def _pacing_one(
-    hist: np.ndarray, cur: np.ndarray, m: int, level: float
-) -> _Forecast:
+def _pacing_one(hist: np.ndarray, cur: np.ndarray, m: int, level: float) -> _Forecast:
     """Simple pacing: cumulative ÷ mean historical cumulative share."""
     n = hist.shape[0]
     c_now = float(np.sum(cur[:m])) if m > 0 else 0.0
@@ -327,8 +324,11 @@ def _pacing_one(
     half = _t(level, n - 1) * float(ls.std(ddof=1)) * np.sqrt(1.0 + 1.0 / n)
     mid = float(ls.mean())
     return _Forecast(
-        c_now / s_bar, c_now * float(np.exp(-mid - half)), c_now * float(np.exp(-mid + half)),
-        "pacing", n,
+        c_now / s_bar,
+        c_now * float(np.exp(-mid - half)),
+        c_now * float(np.exp(-mid + half)),
+        "pacing",
+        n,
     )
 
 
@@ -392,13 +392,20 @@ def forecast_outturn(
         else:
             fc = _forecast_one(hist, hys, cur, year, month, level, item in SIGNED_ITEMS, method)
         rows.append(
-            (region, item, float(cur[:month].sum()), fc.expected, fc.lower, fc.upper,
-             fc.method, fc.n_years)
+            (
+                region,
+                item,
+                float(cur[:month].sum()),
+                fc.expected,
+                fc.lower,
+                fc.upper,
+                fc.method,
+                fc.n_years,
+            )
         )
     return pd.DataFrame(
         rows,
-        columns=["region", "item", "cumulative", "expected", "lower", "upper", "method",
-                 "n_years"],
+        columns=["region", "item", "cumulative", "expected", "lower", "upper", "method", "n_years"],
     )
 
 
@@ -450,8 +457,19 @@ def expected_outturn(
     panel = make_panel(df, until=until)
     out = forecast_outturn(panel, year, through_month, level=level)
     out["through_month"] = through_month
-    return out[["region", "item", "expected", "lower", "upper", "cumulative", "through_month",
-                "method", "n_years"]]
+    return out[
+        [
+            "region",
+            "item",
+            "expected",
+            "lower",
+            "upper",
+            "cumulative",
+            "through_month",
+            "method",
+            "n_years",
+        ]
+    ]
 
 
 def backtest(
@@ -479,8 +497,9 @@ def backtest(
         actual = panel.x[:, ypos, :].sum(axis=1)
         for m in months:
             for method in METHODS:
-                f = forecast_outturn(panel, int(y), int(m), level=level, method=method,
-                                     history_years=history_years)
+                f = forecast_outturn(
+                    panel, int(y), int(m), level=level, method=method, history_years=history_years
+                )
                 f = f.rename(columns={"method": "model_method"})
                 f["year"] = int(y)
                 f["month"] = int(m)
@@ -490,7 +509,5 @@ def backtest(
     out = pd.concat(frames, ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["error"] = out["expected"] / out["actual"] - 1.0
-    out["covered"] = (out["actual"] >= out["lower"] - 1e-6) & (
-        out["actual"] <= out["upper"] + 1e-6
-    )
+    out["covered"] = (out["actual"] >= out["lower"] - 1e-6) & (out["actual"] <= out["upper"] + 1e-6)
     return out
