@@ -46,6 +46,7 @@ from actuary.projection.current_year import (
     item_totals,
 )
 from actuary.projection.engine import Projection
+from actuary.projection.series import province_series
 
 __all__ = ["ROWS", "BudgetDraft", "draft_budget", "write_budget"]
 
@@ -349,8 +350,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
     names = [items[i] for i in money] + ["benefits_total", "surplus"]
     mean = stack.mean(axis=0)  # (region, row)
     quant = np.quantile(stack, list(qs), axis=0)  # (q, region, row)
-    jl = regions.index(dims.PROVINCE)
-    mop = arr[:, jl, items.index("months_of_payment")]
+    mop = province_series(proj.data, "months_of_payment", scenario, year=year)
     mop_q = np.quantile(mop, list(qs))
     tables: dict[str, pd.DataFrame] = {}
     prov_pa = prov_ot = pd.Series(dtype=float)
@@ -407,8 +407,8 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         )
     net_df = pd.DataFrame(net).set_index("region")
 
-    bal = f.sel({dims.REGION: dims.PROVINCE, dims.ITEM: "balance_close"})
-    req = proj.data["reserve_required"].sel({dims.SCENARIO: scenario, dims.YEAR: year})
+    bal = province_series(proj.data, "balance_close", scenario, year=year)
+    req = proj.data["reserve_required"].sel({dims.SCENARIO: scenario, dims.YEAR: year}).values
     probs = {
         "p_balance_below_zero": float((bal < 0).mean()),
         "p_balance_below_reserve": float((bal < req).mean()),

@@ -35,6 +35,7 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.projection.series import province_series
 from actuary.spec.policy import RatePolicySpec
 
 __all__ = ["CompareScenario", "Comparison", "compare", "load_compare_scenario"]
@@ -218,16 +219,6 @@ def compare(
 # --- tables ------------------------------------------------------------------------------------
 
 
-def _jl(ds: xr.Dataset, item: str) -> np.ndarray:
-    return np.asarray(
-        ds["fund"]
-        .sel({dims.REGION: dims.PROVINCE, dims.ITEM: item})
-        .transpose(dims.PATH, dims.YEAR)
-        .values,
-        float,
-    )
-
-
 def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
     from actuary.params import load_parameters
     from actuary.pooling import gap_sharing, pooling_benefit, region_net_flows
@@ -239,9 +230,9 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
     for sc in cmp.scenarios:
         ds = cmp.results[sc.name]
         years = [int(y) for y in ds[dims.YEAR].values]
-        rev, exp = _jl(ds, "revenue_total"), _jl(ds, "expenditure_total")
-        bal, months = _jl(ds, "balance_close"), _jl(ds, "months_of_payment")
-        contrib = _jl(ds, "contributions")
+        rev, exp = province_series(ds, "revenue_total"), province_series(ds, "expenditure_total")
+        bal, months = province_series(ds, "balance_close"), province_series(ds, "months_of_payment")
+        contrib = province_series(ds, "contributions")
         res_req = np.asarray(ds["reserve_required"].transpose(dims.PATH, dims.YEAR).values)
         mult = np.asarray(ds["multiplier"].transpose(dims.PATH, dims.YEAR, dims.INDUSTRY).values)
         cc = np.asarray(
@@ -425,7 +416,7 @@ def _charts(cmp: Comparison, out: Path) -> None:
         years = [int(y) for y in ds[dims.YEAR].values]
         fig = figures.fan_chart(
             years,
-            _jl(ds, "balance_close") * 1e-4,
+            province_series(ds, "balance_close") * 1e-4,
             title=f"基金年末滚存结余：{sc.name}",
             ylabel="万元",
             reference=(0.0, "零结余"),
@@ -433,7 +424,7 @@ def _charts(cmp: Comparison, out: Path) -> None:
         figures.save_png(fig, out / f"fan_balance_{i:02d}_{_slug(sc.name)}.png")
         fig = figures.fan_chart(
             years,
-            _jl(ds, "months_of_payment"),
+            province_series(ds, "months_of_payment"),
             title=f"累计结余可支付月数：{sc.name}",
             ylabel="月",
         )

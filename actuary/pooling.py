@@ -51,6 +51,7 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.projection.series import province_series
 from actuary.spec.gap_sharing import GapSharingRule
 
 FloatArray = npt.NDArray[np.float64]
@@ -92,7 +93,6 @@ def region_net_flows(ds: xr.Dataset, scenario: str | None = None) -> dict[str, A
 
     rev = total(_OWN_REVENUE)
     exp = total(_OWN_EXPENDITURE)
-    jl = fund.sel({dims.REGION: dims.PROVINCE}).transpose(dims.PATH, dims.YEAR, dims.ITEM)
     return {
         "regions": regions,
         "years": [int(y) for y in ds[dims.YEAR].values],
@@ -100,7 +100,7 @@ def region_net_flows(ds: xr.Dataset, scenario: str | None = None) -> dict[str, A
         "expenditure": exp,
         "net": rev - exp,
         "interest_rate": np.asarray(ds["interest_rate"].transpose(dims.PATH, dims.YEAR).values),
-        "opening_balance": np.asarray(jl.sel({dims.ITEM: "balance_open"}).values[:, 0], float),
+        "opening_balance": province_series(ds, "balance_open")[:, 0],
         "reserve_required": np.asarray(
             ds["reserve_required"].transpose(dims.PATH, dims.YEAR).values, float
         ),

@@ -204,7 +204,7 @@ def test_horizon_past_projection_is_an_input_error() -> None:
 def test_collapsed_sensitivities_match_full_roll_forward() -> None:
     """The sensitivities read off the province-only roll-forward give the same solution as the
     full roll-forward by sub-unit (the province items are sums of linear sub-unit items)."""
-    from actuary.rates import _engine_roll
+    from actuary.rates.solver import _engine_roll
 
     flows = random_flows(n_paths=400, seed=13)
     s = RateSettings(lower_months=6, alpha=0.85, horizon=4, lattice_step=0.01)
