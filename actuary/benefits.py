@@ -73,6 +73,7 @@ __all__ = [
     "PricedBenefits",
     "assess",
     "load_case",
+    "original_ages",
     "outcome_code",
     "price_benefits",
 ]
@@ -538,7 +539,15 @@ class Case:
             return None
         if self.sex == "male":
             return "male"
-        return "female_staff" if self.original_retirement_age == 55 else "female_worker"
+        staff = original_ages()["female_staff"]
+        return "female_staff" if self.original_retirement_age == staff else "female_worker"
+
+
+def original_ages(parameters: ParameterSet | None = None) -> dict[str, int]:
+    """Original statutory retirement ages by group (``retirement.original_age``, latest value):
+    ``male``, ``female_staff``, ``female_worker``."""
+    p = parameters if parameters is not None else load_parameters()
+    return {str(k): int(v) for k, v in p["retirement.original_age"].values[-1].value.items()}
 
 
 _REQUIRED = ("event_date", "outcome", "monthly_wage", "area_avg_monthly_wage")
@@ -614,21 +623,26 @@ def case_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Case:
     if sex is not None and sex not in ("male", "female"):
         raise InputError(f"must be 'male' or 'female', got {sex!r}", file=file, field="sex")
     orig = data.get("original_retirement_age")
+    ages = original_ages()
     if orig is not None:
         if sex is None:
             raise InputError("needs 'sex'", file=file, field="original_retirement_age")
         if (
             isinstance(orig, bool)
             or not isinstance(orig, int)
-            or orig not in ((60,) if sex == "male" else (50, 55))
+            or orig
+            not in (
+                (ages["male"],) if sex == "male" else (ages["female_worker"], ages["female_staff"])
+            )
         ):
             raise InputError(
-                f"must be 60 for men and 50 (workers) or 55 (staff) for women, got {orig!r}",
+                f"must be {ages['male']} for men and {ages['female_worker']} (workers) or "
+                f"{ages['female_staff']} (staff) for women, got {orig!r}",
                 file=file,
                 field="original_retirement_age",
             )
     elif sex is not None:
-        orig = 60 if sex == "male" else 50
+        orig = ages["male"] if sex == "male" else ages["female_worker"]
     nursing = data.get("nursing", "none")
     if nursing not in NURSING_LEVELS:
         raise InputError(

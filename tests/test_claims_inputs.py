@@ -126,3 +126,20 @@ def test_overrides_of_fit_keys_are_refused() -> None:
         res.with_overrides([Override("incidence.trnd", 0.0, "test")])
     ok = res.with_overrides([Override("incidence.trend", 0.0, "flat")])
     assert ok.trend == 0.0 and ok.spec.incidence_trend == 0.0
+
+
+def test_overrides_return_a_new_results_object_with_its_own_cache() -> None:
+    # ClaimsResults is immutable: with_overrides leaves the fitted object as it was and gives
+    # the new one an empty cache of derived values
+    import dataclasses
+
+    spec = ClaimsModel.from_assumptions(read_assumption_file(CLAIMS_TOML)).spec
+    res = ClaimsModel(spec).fit(tiny_data())
+    res.simulate(tiny_economy(), np.random.default_rng(0))
+    assert len(res.cache) > 0
+    new = res.with_overrides([Override("mortality.improvement", 0.01, "test")])
+    assert new is not res and new.cache is not res.cache and len(new.cache) == 0
+    assert res.spec.mortality_improvement == spec.mortality_improvement
+    assert new.spec.mortality_improvement == 0.01
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.pending = {}  # type: ignore[misc]
