@@ -1,8 +1,11 @@
 """Benefit calculator: 《工伤保险条例》 arts 30-41 and 64 for one case or many (vectorised core).
 
-One vectorised core, :func:`price_benefits`, prices any number of cases at once on numpy arrays;
-the claims model prices simulated claims with it and the case calculator :func:`assess` calls it
-with arrays of length one, so both use exactly the same rules.
+One vectorised core, :func:`price_benefits`, states each rule once and prices any number of
+cases at once on numpy arrays (amounts, eligibility ``due``, payer, end dates); the claims model
+prices simulated claims with it and the case calculator :func:`assess` calls it with arrays of
+length one for every number and eligibility, adding only the presentation (notes, parameter
+references). Items, labels, kinds, payers and the parameters of each item come from the
+registry :mod:`actuary.benefit_items`.
 
 Rules (parameters in ``actuary/params/data/``; FACTS.md §1.2, §5.1, §6)
 --------------------------------------------------------------------------
@@ -46,6 +49,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from actuary import benefit_items as bi
 from actuary.dims import OUTCOMES
 from actuary.errors import InputError
 from actuary.params import Parameter, ParameterError, ParameterSet, load_parameters
@@ -69,6 +73,7 @@ __all__ = [
     "PricedBenefits",
     "assess",
     "load_case",
+    "original_ages",
     "outcome_code",
     "price_benefits",
 ]
@@ -78,36 +83,12 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 DateArray = npt.NDArray[np.datetime64]
 
-#: Benefit items of a case, in display order.
-BENEFIT_ITEMS: tuple[str, ...] = (
-    "disability_lump_sum",
-    "disability_allowance",
-    "nursing_care",
-    "medical_lump_sum",
-    "employment_lump_sum",
-    "funeral_grant",
-    "survivor_pension",
-    "death_lump_sum",
-)
-ITEM_LABELS_ZH: dict[str, str] = {
-    "disability_lump_sum": "一次性伤残补助金",
-    "disability_allowance": "伤残津贴",
-    "nursing_care": "生活护理费",
-    "medical_lump_sum": "一次性工伤医疗补助金",
-    "employment_lump_sum": "一次性伤残就业补助金",
-    "funeral_grant": "丧葬补助金",
-    "survivor_pension": "供养亲属抚恤金",
-    "death_lump_sum": "一次性工亡补助金",
-}
+#: Benefit items of a case (the registry's items priced by the rules), in display order.
+BENEFIT_ITEMS: tuple[str, ...] = bi.codes(rule=True)
+ITEM_LABELS_ZH: dict[str, str] = {c: bi.ITEM_BY_CODE[c].label_zh for c in BENEFIT_ITEMS}
+#: ``one_off`` (yuan) or ``monthly`` (yuan per month) by item, from the registry's kind.
 ITEM_KIND: dict[str, str] = {
-    "disability_lump_sum": "one_off",
-    "disability_allowance": "monthly",
-    "nursing_care": "monthly",
-    "medical_lump_sum": "one_off",
-    "employment_lump_sum": "one_off",
-    "funeral_grant": "one_off",
-    "survivor_pension": "monthly",
-    "death_lump_sum": "one_off",
+    c: "monthly" if bi.ITEM_BY_CODE[c].kind == bi.PERIODIC else "one_off" for c in BENEFIT_ITEMS
 }
 #: Nursing levels (生活自理障碍, art. 22); codes are positions in this tuple.
 NURSING_LEVELS: tuple[str, ...] = ("none", "full", "most", "partial")
@@ -229,6 +210,9 @@ class PricedBenefits:
     amount
         ``item -> array``: yuan for ``one_off`` items, yuan per month for ``monthly`` items
         (:data:`ITEM_KIND`); 0 where the item does not apply.
+    due
+        ``item -> bool array``: True where the rules grant the item (its eligibility; the
+        amount may still be 0, e.g. a lump sum reduced to nothing at retirement).
     fund_pays
         ``item -> bool array``: True where the work-injury fund pays, False where the employer
         does (grade 5-6 伤残津贴, 一次性伤残就业补助金).
@@ -242,6 +226,7 @@ class PricedBenefits:
     """
 
     amount: dict[str, FloatArray]
+    due: dict[str, BoolArray]
     fund_pays: dict[str, BoolArray]
     end_date: dict[str, DateArray]
     wage_base: FloatArray
@@ -372,7 +357,8 @@ def price_benefits(
     w = np.minimum(np.maximum(wage, lo * area), hi * area)
 
     amount = {k: np.zeros(shape) for k in BENEFIT_ITEMS}
-    fund = {k: np.ones(shape, dtype=bool) for k in BENEFIT_ITEMS}
+    due = {k: np.zeros(shape, dtype=bool) for k in BENEFIT_ITEMS}
+    fund = {k: np.full(shape, bi.ITEM_BY_CODE[k].payer == bi.FUND) for k in BENEFIT_ITEMS}
     end: dict[str, DateArray] = {k: np.full(shape, _NAT) for k in BENEFIT_ITEMS}
 
     # retirement date where needed (grades 1-10)
@@ -397,6 +383,7 @@ def price_benefits(
     if is_grade.any():
         # 一次性伤残补助金 (arts 35-37)
         m = _lookup(p["benefits.disability_lump_sum_months"], when, _by_grade, index=code)
+        due["disability_lump_sum"] = is_grade
         amount["disability_lump_sum"] = np.where(is_grade, m * w, 0.0)
 
         # 伤残津贴 (arts 35-36)
@@ -409,11 +396,12 @@ def price_benefits(
             index=code,
         )
         a = pct * w
-        due = grade14 | (grade56 & ~leaves & ~work)
-        due &= when < ret
-        amount["disability_allowance"] = np.where(due, a, 0.0)
+        allow = grade14 | (grade56 & ~leaves & ~work)
+        allow &= when < ret  # not due when injured on or after the retirement date
+        due["disability_allowance"] = allow
+        amount["disability_allowance"] = np.where(allow, a, 0.0)
         fund["disability_allowance"] = payer
-        end["disability_allowance"] = np.where(due, ret, _NAT)
+        end["disability_allowance"] = np.where(allow, ret, _NAT)
 
         # 生活护理费 (art. 34)
         n = _lookup(
@@ -422,7 +410,8 @@ def price_benefits(
             lambda v: [0.0, *(v[k] for k in NURSING_LEVELS[1:])],
             index=nurse,
         )
-        amount["nursing_care"] = np.where(is_grade & (nurse > 0), n * area, 0.0)
+        due["nursing_care"] = is_grade & (nurse > 0)
+        amount["nursing_care"] = np.where(due["nursing_care"], n * area, 0.0)
 
         # 一次性工伤医疗补助金 / 一次性伤残就业补助金 (arts 36-37, provincial schedule)
         if (grade510 & leaves).any():
@@ -432,19 +421,18 @@ def price_benefits(
                 else np.broadcast_to(to_datetime64(separation_date), shape)
             )
             factor = _retirement_reduction(p, when, sep, ret)
-            for item, name in (
-                ("medical_lump_sum", "jilin.medical_lump_sum_months"),
-                ("employment_lump_sum", "jilin.employment_lump_sum_months"),
-            ):
+            for item in bi.codes(rule=True, wage_base=bi.SCHEDULE):
+                name = bi.ITEM_BY_CODE[item].parameters[0]  # the provincial schedule
                 m = _lookup(p[name], when, _by_grade, index=code)
                 own = _lookup(p[name], when, lambda v: v.get("base") == "own_wage", dtype=bool)
                 base = np.where(own, w, area)
-                amount[item] = np.where(grade510 & leaves, m * base * factor, 0.0)
-    fund["employment_lump_sum"] = np.zeros(shape, dtype=bool)
+                due[item] = grade510 & leaves
+                amount[item] = np.where(due[item], m * base * factor, 0.0)
 
     if is_death.any():
         # 丧葬补助金 (art. 39(1))
         fm = _lookup(p["benefits.funeral_grant_months"], when, lambda v: v)
+        due["funeral_grant"] = is_death
         amount["funeral_grant"] = np.where(is_death, fm * area, 0.0)
         # 供养亲属抚恤金 (art. 39(2))
         sp = p["benefits.survivor_pension_pct"]
@@ -453,6 +441,7 @@ def price_benefits(
         extra = _lookup(sp, when, lambda v: v["orphan_or_lone_elder_extra"])
         cap = _lookup(p["benefits.survivor_pension_cap"], when, lambda v: v)
         raw = (spouse * n_sp + other * n_ot + extra * n_ex) * w
+        due["survivor_pension"] = is_death & (n_sp + n_ot > 0)
         amount["survivor_pension"] = np.where(is_death, np.minimum(raw, cap * w), 0.0)
         # 一次性工亡补助金 (art. 39(3))
         mult = _lookup(p["benefits.death_lump_sum_income_multiple"], when, lambda v: v)
@@ -460,10 +449,11 @@ def price_benefits(
             d = _previous_year_income(p, when, is_death)
         else:
             d = np.broadcast_to(np.asarray(national_income_prev_year, dtype=np.float64), shape)
+        due["death_lump_sum"] = is_death
         amount["death_lump_sum"] = np.where(is_death, mult * d, 0.0)
 
     return PricedBenefits(
-        amount=amount, fund_pays=fund, end_date=end, wage_base=w, retirement_date=ret
+        amount=amount, due=due, fund_pays=fund, end_date=end, wage_base=w, retirement_date=ret
     )
 
 
@@ -549,7 +539,15 @@ class Case:
             return None
         if self.sex == "male":
             return "male"
-        return "female_staff" if self.original_retirement_age == 55 else "female_worker"
+        staff = original_ages()["female_staff"]
+        return "female_staff" if self.original_retirement_age == staff else "female_worker"
+
+
+def original_ages(parameters: ParameterSet | None = None) -> dict[str, int]:
+    """Original statutory retirement ages by group (``retirement.original_age``, latest value):
+    ``male``, ``female_staff``, ``female_worker``."""
+    p = parameters if parameters is not None else load_parameters()
+    return {str(k): int(v) for k, v in p["retirement.original_age"].values[-1].value.items()}
 
 
 _REQUIRED = ("event_date", "outcome", "monthly_wage", "area_avg_monthly_wage")
@@ -625,21 +623,26 @@ def case_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Case:
     if sex is not None and sex not in ("male", "female"):
         raise InputError(f"must be 'male' or 'female', got {sex!r}", file=file, field="sex")
     orig = data.get("original_retirement_age")
+    ages = original_ages()
     if orig is not None:
         if sex is None:
             raise InputError("needs 'sex'", file=file, field="original_retirement_age")
         if (
             isinstance(orig, bool)
             or not isinstance(orig, int)
-            or orig not in ((60,) if sex == "male" else (50, 55))
+            or orig
+            not in (
+                (ages["male"],) if sex == "male" else (ages["female_worker"], ages["female_staff"])
+            )
         ):
             raise InputError(
-                f"must be 60 for men and 50 (workers) or 55 (staff) for women, got {orig!r}",
+                f"must be {ages['male']} for men and {ages['female_worker']} (workers) or "
+                f"{ages['female_staff']} (staff) for women, got {orig!r}",
                 file=file,
                 field="original_retirement_age",
             )
     elif sex is not None:
-        orig = 60 if sex == "male" else 50
+        orig = ages["male"] if sex == "male" else ages["female_worker"]
     nursing = data.get("nursing", "none")
     if nursing not in NURSING_LEVELS:
         raise InputError(
@@ -829,29 +832,9 @@ def _ref(p: ParameterSet, name: str, when: dt.date) -> ParameterRef:
     return ParameterRef(name, e.value, param.unit, e.start, e.source, e.confidence)
 
 
-_WAGE = ("benefits.wage_floor_pct", "benefits.wage_cap_pct")
-_ITEM_PARAMS: dict[str, tuple[str, ...]] = {
-    "disability_lump_sum": ("benefits.disability_lump_sum_months", *_WAGE),
-    "disability_allowance": (
-        "benefits.disability_allowance_pct",
-        "benefits.disability_allowance_payer",
-        *_WAGE,
-    ),
-    "nursing_care": ("benefits.nursing_care_pct",),
-    "medical_lump_sum": (
-        "jilin.medical_lump_sum_months",
-        "jilin.lump_sum_retirement_reduction",
-        *_WAGE,
-    ),
-    "employment_lump_sum": (
-        "jilin.employment_lump_sum_months",
-        "jilin.lump_sum_retirement_reduction",
-        *_WAGE,
-    ),
-    "funeral_grant": ("benefits.funeral_grant_months",),
-    "survivor_pension": ("benefits.survivor_pension_pct", "benefits.survivor_pension_cap", *_WAGE),
-    "death_lump_sum": ("benefits.death_lump_sum_income_multiple",),
-}
+#: Items whose amount or end date depends on the statutory retirement date (their references
+#: name the retirement parameters too).
+_RETIREMENT_ITEMS = ("disability_allowance", *bi.codes(rule=True, wage_base=bi.SCHEDULE))
 
 
 def _as_date(x: np.datetime64) -> dt.date | None:
@@ -919,11 +902,10 @@ def assess(
     lines = []
     for item in BENEFIT_ITEMS:
         amount = float(r.amount[item][0])
-        applies = _applies(c, item)
-        if item == "disability_allowance" and ret is not None and c.event_date >= ret:
-            applies = False  # injured at/after the statutory retirement date
-        refs = [_ref(p, n, c.event_date) for n in _ITEM_PARAMS[item]] if applies else []
-        if applies and item == "death_lump_sum":
+        applies = bool(r.due[item][0])
+        spec = bi.ITEM_BY_CODE[item]
+        refs = [_ref(p, n, c.event_date) for n in spec.parameters] if applies else []
+        if applies and spec.wage_base == bi.NATIONAL_INCOME:
             refs.append(
                 _ref(
                     p,
@@ -931,11 +913,7 @@ def assess(
                     dt.date(c.event_date.year - 1, 1, 1),
                 )
             )
-        if (
-            applies
-            and item in ("disability_allowance", "medical_lump_sum", "employment_lump_sum")
-            and ret
-        ):
+        if applies and item in _RETIREMENT_ITEMS and ret:
             refs.append(_ref(p, "retirement.original_age", ret))
             sched = p["retirement.delay_schedule"]
             if ret >= sched.first_date:
@@ -943,13 +921,13 @@ def assess(
         lines.append(
             BenefitLine(
                 item=item,
-                label_zh=ITEM_LABELS_ZH[item],
+                label_zh=spec.label_zh,
                 payer="fund" if bool(r.fund_pays[item][0]) else "employer",
                 kind=ITEM_KIND[item],
                 amount=amount if applies else 0.0,
                 applies=applies,
                 end_date=_as_date(r.end_date[item][0]) if applies else None,
-                note=_note(c, item, applies, ret),
+                note=_note(c, item, applies, bool(r.fund_pays[item][0]), ret),
                 parameters=tuple(refs),
             )
         )
@@ -962,28 +940,12 @@ def _grade(c: Case) -> int:
     return int(c.outcome.split("_")[1]) if c.outcome.startswith("grade_") else 0
 
 
-def _applies(c: Case, item: str) -> bool:
-    g = _grade(c)
-    death = c.outcome == "death"
-    if item == "disability_lump_sum":
-        return g > 0
-    if item == "disability_allowance":
-        return 1 <= g <= 4 or (g in (5, 6) and not c.leaves_employment and not c.suitable_work)
-    if item == "nursing_care":
-        return g > 0 and c.nursing != "none"
-    if item in ("medical_lump_sum", "employment_lump_sum"):
-        return 5 <= g <= 10 and c.leaves_employment
-    if item in ("funeral_grant", "death_lump_sum"):
-        return death
-    if item == "survivor_pension":
-        return death and bool(c.dependants)
-    raise KeyError(item)  # pragma: no cover
-
-
-def _note(c: Case, item: str, applies: bool, ret: dt.date | None) -> str:
+def _note(c: Case, item: str, applies: bool, fund: bool, ret: dt.date | None) -> str:
+    """The explanation shown with a line (presentation only: eligibility and amounts come from
+    :func:`price_benefits`)."""
     g = _grade(c)
     if item == "disability_allowance" and applies:
-        if g <= 4:
+        if fund:
             return (
                 f"fund-paid until the statutory retirement date {ret}; "
                 "then only the pension top-up (art. 35(3))"

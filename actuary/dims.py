@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from actuary import benefit_items as _benefit_items
+
 # --- dimension names ---------------------------------------------------------------------
 PATH: Final = "path"
 SCENARIO: Final = "scenario"
@@ -140,23 +142,17 @@ INTERNAL_FLOW_CODES: Final[tuple[str, ...]] = (
 )
 
 #: Benefit items of claim-level payments (fund-paid) and the budget item each belongs to
-#: (财社〔2017〕144号 art. 30, FACTS.md §7.2).
+#: (财社〔2017〕144号 art. 30, FACTS.md §7.2), from the registry :mod:`actuary.benefit_items`.
 BENEFIT_ITEM_GROUP: Final[dict[str, str]] = {
-    "medical_costs": "medical_benefits",
-    "hospital_meal": "medical_benefits",
-    "disability_lump_sum": "disability_benefits",
-    "disability_allowance": "disability_benefits",
-    "nursing_care": "disability_benefits",
-    "medical_lump_sum": "disability_benefits",
-    "pension_topup": "disability_benefits",
-    "funeral_grant": "death_benefits",
-    "survivor_pension": "death_benefits",
-    "death_lump_sum": "death_benefits",
-    "appraisal_fee": "appraisal",
+    i.code: i.budget_group for i in _benefit_items.ITEMS if i.budget_group is not None
 }
 BENEFIT_ITEMS: Final[tuple[str, ...]] = tuple(BENEFIT_ITEM_GROUP)
+#: Labels of the benefit items (Chinese, English).
+BENEFIT_ITEM_LABELS_ZH: Final[dict[str, str]] = {i.code: i.label_zh for i in _benefit_items.ITEMS}
+BENEFIT_ITEM_LABELS_EN: Final[dict[str, str]] = {i.code: i.label_en for i in _benefit_items.ITEMS}
 
-#: Long-term benefit types of the beneficiary stock.
+#: Long-term benefit types of the beneficiary stock (the stream items of the registry, in the
+#: column order of the data and of the claims outputs).
 BENEFIT_TYPES: Final[tuple[str, ...]] = (
     "disability_allowance",
     "nursing_care",

@@ -19,14 +19,24 @@ import pandas as pd
 import xarray as xr
 
 from actuary import dims
+from actuary.data import ProvinceData
 from actuary.spec.claims import ClaimsSpec
 
 REGION = "220100"
 YEARS = list(range(2020, 2026))
 
 
-def tiny_data() -> dict[str, Any]:
-    """The province data of the tiny portfolio (a mapping of frames, as the model accepts)."""
+METADATA = {"last_full_year": 2025}
+
+
+def tiny_data(**tables: pd.DataFrame) -> ProvinceData:
+    """The province data of the tiny portfolio; ``tables`` replace frames of
+    :func:`tiny_frames`."""
+    return ProvinceData.from_frames(metadata=METADATA, **{**tiny_frames(), **tables})
+
+
+def tiny_frames() -> dict[str, pd.DataFrame]:
+    """The frames of the tiny portfolio (change them, then build :func:`tiny_data`)."""
     claims, payments = [], []
     for ay in YEARS:
         for k, outcome in enumerate(("medical_only", "grade_8")):
@@ -93,7 +103,6 @@ def tiny_data() -> dict[str, Any]:
         "economy": economy,
         "economy_region": economy.assign(region=REGION),
         "beneficiaries": benef,
-        "metadata": {"last_full_year": 2025},
     }
 
 
@@ -165,7 +174,7 @@ def tiny_economy(
     )
 
 
-def tiny_death_data() -> dict[str, Any]:
+def tiny_death_data() -> ProvinceData:
     """Second tiny portfolio: one death a year per 1,000 workers, one dependant (a spouse).
 
     Each death is paid 丧葬补助金 6 × A and 一次性工亡补助金 20 × D(previous year) in the accident
@@ -173,7 +182,7 @@ def tiny_death_data() -> dict[str, Any]:
     holds one widow born 1975 (accident year 2022) drawing 3,000 a month. Worked by hand in
     ``models/notes/claims.md`` §8.6.
     """
-    data = tiny_data()
+    data = tiny_frames()
     claims, payments = [], []
     for ay in YEARS:
         cid = f"D{ay}"
@@ -219,4 +228,4 @@ def tiny_death_data() -> dict[str, Any]:
             }
         ]
     )
-    return data
+    return tiny_data(**data)

@@ -16,9 +16,10 @@ import pytest
 
 from actuary import dims
 from actuary.claims import ClaimsModel, block_generators
-from actuary.claims.model import _wage_relativity
+from actuary.claims.profiles import wage_relativity
 from actuary.data import load_province
 from actuary.economy import EconomyModel
+from actuary.params import load_parameters
 from actuary.rng import generator
 from actuary.spec import read_assumption_file
 
@@ -119,8 +120,11 @@ def test_wage_relativity_by_region_hand_example() -> None:
     # 本人工资 / A clipped to [0.6, 3] (条例 art. 64): region a 1.0, 2.0 -> mean 1.5; region b
     # 0.5 -> 0.6, 4.0 -> 3.0 -> mean 1.8; province mean (1 + 2 + 0.6 + 3) / 4 = 1.65;
     # relativities 1.5 / 1.65 = 0.909091, 1.8 / 1.65 = 1.090909; a region without claims: 1.
-    prof = pd.DataFrame({"region": ["a", "a", "b", "b"], "ratio": [1.0, 2.0, 0.5, 4.0]})
-    rel = _wage_relativity(prof, ("a", "b", "c"))
+    # (The bounds are the parameters benefits.wage_floor_pct / wage_cap_pct of the accident year.)
+    prof = pd.DataFrame(
+        {"region": ["a", "a", "b", "b"], "ratio": [1.0, 2.0, 0.5, 4.0], "ay": [2024] * 4}
+    )
+    rel = wage_relativity(prof, ("a", "b", "c"), load_parameters())
     np.testing.assert_allclose(rel, [1.5 / 1.65, 1.8 / 1.65, 1.0], rtol=1e-12)
 
 

@@ -98,7 +98,7 @@ def test_profile_pricing_scales_with_the_area_wage() -> None:
     # path's A (and D): check against pricing the same claimants directly at A = 8,765.4 and
     # D = 61,234 with actuary.benefits.price_benefits (the calculator's own code).
     from actuary.benefits import price_benefits
-    from actuary.claims.model import profile_multipliers
+    from actuary.claims.profiles import profile_multipliers
     from actuary.params import load_parameters
 
     rng = np.random.default_rng(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _claims_tiny import flat_table, tiny_data, tiny_economy, tiny_spec
+from _claims_tiny import flat_table, tiny_data, tiny_economy, tiny_frames, tiny_spec
 
 from actuary.claims import ClaimsModel
 from actuary.errors import InputError
@@ -89,18 +89,18 @@ def test_missing_key(tmp_path: Path) -> None:
 def test_bad_data_values(
     tmp_path: Path, table: str, column: str, value: object, file: str, rows: list[int]
 ) -> None:
-    data = tiny_data()
-    df = data[table]
+    frames = tiny_frames()
+    df = frames[table]
     df[column] = df[column].astype(object)
     df.loc[df.index[rows[0] - 1], column] = value
     with pytest.raises(InputError) as e:
-        ClaimsModel(tiny_spec(flat_table(tmp_path / "t.csv"))).fit(data)
+        ClaimsModel(tiny_spec(flat_table(tmp_path / "t.csv"))).fit(tiny_data(**frames))
     assert e.value.file == file and e.value.field == column and e.value.rows == rows
 
 
 def test_missing_column(tmp_path: Path) -> None:
-    data = tiny_data()
-    data["claims"] = data["claims"].drop(columns=["n_dependants"])
+    claims = tiny_frames()["claims"].drop(columns=["n_dependants"])
+    data = tiny_data(claims=claims)
     with pytest.raises(InputError, match="missing column") as e:
         ClaimsModel(tiny_spec(flat_table(tmp_path / "t.csv"))).fit(data)
     assert (e.value.file, e.value.field) == ("claims.csv.gz", "n_dependants")
@@ -126,3 +126,20 @@ def test_overrides_of_fit_keys_are_refused() -> None:
         res.with_overrides([Override("incidence.trnd", 0.0, "test")])
     ok = res.with_overrides([Override("incidence.trend", 0.0, "flat")])
     assert ok.trend == 0.0 and ok.spec.incidence_trend == 0.0
+
+
+def test_overrides_return_a_new_results_object_with_its_own_cache() -> None:
+    # ClaimsResults is immutable: with_overrides leaves the fitted object as it was and gives
+    # the new one an empty cache of derived values
+    import dataclasses
+
+    spec = ClaimsModel.from_assumptions(read_assumption_file(CLAIMS_TOML)).spec
+    res = ClaimsModel(spec).fit(tiny_data())
+    res.simulate(tiny_economy(), np.random.default_rng(0))
+    assert len(res.cache) > 0
+    new = res.with_overrides([Override("mortality.improvement", 0.01, "test")])
+    assert new is not res and new.cache is not res.cache and len(new.cache) == 0
+    assert res.spec.mortality_improvement == spec.mortality_improvement
+    assert new.spec.mortality_improvement == 0.01
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.pending = {}  # type: ignore[misc]

@@ -12,7 +12,9 @@ import pytest
 from _claims_tiny import flat_table, tiny_data, tiny_economy, tiny_spec
 
 from actuary.claims import ClaimsModel, block_generators, exhaustion_probability
+from actuary.claims.fitted import DerivedCache
 from actuary.claims.major import MajorFit, simulate_major
+from actuary.claims.tables import run_off_key
 
 N_PATHS = 4000
 
@@ -113,20 +115,26 @@ def test_major_accident_assumptions_reach_the_simulation(fitted) -> None:  # typ
 
 def test_cached_stream_run_off_matches_a_fresh_one(fitted) -> None:  # type: ignore[no-untyped-def]
     # the run-off of the stream cells at the mortality level points does not depend on the
-    # path draws and is cached on the results object (per projection years): a cache hit must
-    # give the same numbers as a fresh computation, and a changed spec must not reuse it
+    # path draws and is kept in the results' DerivedCache keyed by what it depends on: a cache
+    # hit must give the same numbers as a fresh computation, and a changed spec must not reuse it
     eco = tiny_economy(workers=100_000.0, n_paths=50)
-    fresh = dataclasses.replace(
-        fitted, extra={k: v for k, v in fitted.extra.items() if k != "stream_tables"}
-    )
+    fresh = dataclasses.replace(fitted, cache=DerivedCache())
     a = fresh.simulate(eco, block_generators(3, 0))
+    key, _ = run_off_key(fresh, eco["year"].values)
+    assert key in fresh.cache
     b = fresh.simulate(eco, block_generators(3, 0))  # served from the cache
     for v in a.data_vars:
         assert np.array_equal(a[v].values, b[v].values), v
-    # more mortality improvement: fewer deaths, so more long-term benefits paid
+    # more mortality improvement: fewer deaths, so more long-term benefits paid; the copy
+    # shares the cache object, whose key holds the spec values, so it computes a new entry
     spec = dataclasses.replace(fresh.spec, mortality_improvement=0.05)
+    n = len(fresh.cache)
     c = dataclasses.replace(fresh, spec=spec).simulate(eco, block_generators(3, 0))
+    assert len(fresh.cache) == n + 1
     items = ["disability_allowance", "nursing_care", "survivor_pension"]
     pa = a["paid"].sel(benefit_item=items).sum().item()
     pc = c["paid"].sel(benefit_item=items).sum().item()
     assert fresh.spec.mortality_improvement < 0.05 and pc > pa
+    # the results are not changed by the simulation (frozen; the cache is a separate object)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fresh.spec = spec  # type: ignore[misc]

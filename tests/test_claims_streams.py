@@ -81,8 +81,7 @@ def _frac_before(ret: dt.date, y: int) -> float:
 
 @pytest.fixture(scope="module")
 def run_off():  # type: ignore[no-untyped-def]
-    data = tiny_data()
-    data["beneficiaries"] = _stock()
+    data = tiny_data(beneficiaries=_stock())
     spec = tiny_spec(
         TABLE,
         mortality_table_male="CL1_nonpension1_male",
