@@ -419,7 +419,7 @@ def _cell(v: Any) -> Any:
 
 
 def _charts(cmp: Comparison, out: Path) -> None:
-    from actuary.report import figures
+    from actuary.output import figures
 
     figures.apply_style()
     for i, sc in enumerate(cmp.scenarios):

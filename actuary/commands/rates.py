@@ -130,7 +130,7 @@ def _charts(sol: object, flows: object, rule: object, out: object) -> None:
 
     from actuary.projection.flows import roll_forward
     from actuary.rates import RateSolution, province_flows
-    from actuary.report import figures
+    from actuary.output import figures
 
     assert isinstance(sol, RateSolution)
     folder = Path(str(out))

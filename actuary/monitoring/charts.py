@@ -5,8 +5,8 @@
 - :func:`deviation_heatmap`: region × item heat map of the pace ratio − 1 (cumulative against
   where the budget's seasonal pacing says it should be).
 
-The CJK font and house style come from :func:`actuary.report.figures.apply_style` (one call,
-:func:`_setup`), PNGs are written with :func:`actuary.report.figures.save_png` (byte-stable).
+The CJK font and house style come from :func:`actuary.output.figures.apply_style` (one call,
+:func:`_setup`), PNGs are written with :func:`actuary.output.figures.save_png` (byte-stable).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from matplotlib.ticker import PercentFormatter
 
 from actuary import dims
 from actuary.monitoring.execution import item_name, region_name
-from actuary.report import figures
+from actuary.output import figures
 
 if TYPE_CHECKING:
     from actuary.monitoring.monitor import MonitorResult

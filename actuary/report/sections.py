@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from actuary import dims
-from actuary.report import figures
+from actuary.output import figures
 from actuary.report.document import (
     Block,
     Bullets,
