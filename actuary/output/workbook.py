@@ -42,6 +42,7 @@ __all__ = [
     "MONEY_FORMAT",
     "PERCENT_FORMAT",
     "TITLE_FONT",
+    "add_images",
     "add_sheet",
     "append_row",
     "auto_widths",
@@ -205,3 +206,16 @@ def save(wb: Workbook, path: str | Path, *, created: dt.datetime | None = None) 
     wb.properties.modified = when
     wb.save(path)
     return Path(path)
+
+
+def add_images(wb: Workbook, name: str, pngs: Sequence[str | Path]) -> Worksheet:
+    """A sheet ``name`` showing the PNG files one below the other."""
+    from openpyxl.drawing.image import Image as XLImage
+
+    ws = add_sheet(wb, name)
+    row = 1
+    for png in pngs:
+        img = XLImage(str(png))
+        ws.add_image(img, f"A{row}")
+        row += int(img.height / 20) + 2
+    return ws
