@@ -29,6 +29,7 @@ import pandas as pd
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.output.units import from_wan
 
 __all__ = [
     "ACTUALS_COLUMNS",
@@ -237,7 +238,7 @@ def from_budget_draft(df: pd.DataFrame, year: int, *, file: str | Path) -> pd.Da
         raise InputError(f"missing column(s) {missing} of a budget draft", file=file,
                          field=missing[0])
     flows = df[df["item"].astype(str).isin(FLOW_ITEMS)]
-    amount = pd.to_numeric(flows["draft"], errors="coerce") * 1e4
+    amount = from_wan(pd.to_numeric(flows["draft"], errors="coerce"))
     return pd.DataFrame({"year": year, "region": flows["region"].astype(str),
                          "item": flows["item"].astype(str), "amount": amount})
 

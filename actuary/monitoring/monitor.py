@@ -285,16 +285,15 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
         from actuary.monitoring.charts import deviation_heatmap, execution_curves
 
         (out / "charts").mkdir()
-        when = {"year": r.year, "month": r.month}
-        lvl = r.settings.pace_level
+        y, m, lvl = r.year, r.month, r.settings.pace_level
         pngs.append(execution_curves(r.curves, out / "charts" / "execution_curves.png",
-                                     pace_level=lvl, **when))
+                                     year=y, month=m, pace_level=lvl))
         if dims.PROVINCE in set(r.curves["region"]):
             pngs.append(execution_curves(r.curves,
                                          out / "charts" / "execution_curves_province.png",
-                                         pace_level=lvl, region=dims.PROVINCE, **when))
+                                         year=y, month=m, pace_level=lvl, region=dims.PROVINCE))
         pngs.append(deviation_heatmap(r.execution, out / "charts" / "deviation_heatmap.png",
-                                      **when))
+                                      year=y, month=m))
     paths.extend(pngs)
     paths.append(_write_excel(r, exec_df, out / "monitor.xlsx", pngs))
     meta = {

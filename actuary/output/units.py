@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeVar
 
+import numpy as np
+import pandas as pd
+
 __all__ = [
     "UNIT_LABEL",
     "WAN",
@@ -37,29 +40,30 @@ UNIT_LABEL: Final[dict[str, tuple[str, str]]] = {
     "yi": ("亿元", "100 million yuan"),
 }
 
-T = TypeVar("T")
+#: What the converters take and give back: a number, an array, a Series or a frame.
+T = TypeVar("T", float, np.ndarray, pd.Series, pd.DataFrame)
 
 
 def to_unit(yuan: T, unit: Unit) -> T:
     """``yuan`` (a number, array, Series or frame) in ``unit``: divided by its yuan per unit."""
     if unit == "yuan":
         return yuan
-    return yuan / YUAN_PER[unit]  # type: ignore[operator, no-any-return]
+    return yuan / YUAN_PER[unit]
 
 
 def to_wan(yuan: T) -> T:
     """Yuan → 万元 (÷ 10,000)."""
-    return yuan / WAN  # type: ignore[operator, no-any-return]
+    return yuan / WAN
 
 
 def to_yi(yuan: T) -> T:
     """Yuan → 亿元 (÷ 100,000,000)."""
-    return yuan / YI  # type: ignore[operator, no-any-return]
+    return yuan / YI
 
 
 def from_wan(wan: T) -> T:
     """万元 → yuan (× 10,000), for amounts entered in 万元."""
-    return wan * WAN  # type: ignore[operator, no-any-return]
+    return wan * WAN
 
 
 def unit_label(unit: Unit = "wan", lang: Literal["zh", "en"] = "zh") -> str:
