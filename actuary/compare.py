@@ -35,6 +35,9 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.output import workbook as xl
+from actuary.output.text import write_csv
+from actuary.output.units import to_wan
 from actuary.projection.series import province_series
 from actuary.spec.policy import RatePolicySpec
 
@@ -119,7 +122,7 @@ class Comparison:
 
         with staged_output(out_dir) as tmp:
             for name, frame in self.tables.items():
-                frame.to_csv(tmp / f"compare_{name}.csv", index=False, encoding="utf-8")
+                write_csv(frame, tmp / f"compare_{name}.csv")
             _write_workbook(self.tables, tmp / "compare.xlsx")
             _charts(self, tmp)
             (tmp / "compare_summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
@@ -241,15 +244,15 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
         classes = [int(c) for c in ds[dims.INDUSTRY].values]
         for i, y in enumerate(years):
             q = np.quantile(months[:, i], [0.05, 0.5, 0.95])
-            qb = np.quantile(bal[:, i], [0.05, 0.5, 0.95]) * 1e-4
+            qb = to_wan(np.quantile(bal[:, i], [0.05, 0.5, 0.95]))
             by_year.append(
                 {
                     "scenario": sc.name,
                     "year": y,
-                    "revenue_mean_wan": float(rev[:, i].mean()) * 1e-4,
-                    "expenditure_mean_wan": float(exp[:, i].mean()) * 1e-4,
-                    "contributions_mean_wan": float(contrib[:, i].mean()) * 1e-4,
-                    "balance_mean_wan": float(bal[:, i].mean()) * 1e-4,
+                    "revenue_mean_wan": to_wan(float(rev[:, i].mean())),
+                    "expenditure_mean_wan": to_wan(float(exp[:, i].mean())),
+                    "contributions_mean_wan": to_wan(float(contrib[:, i].mean())),
+                    "balance_mean_wan": to_wan(float(bal[:, i].mean())),
                     "balance_p5_wan": float(qb[0]),
                     "balance_p50_wan": float(qb[1]),
                     "balance_p95_wan": float(qb[2]),
@@ -271,8 +274,8 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
                         "year": y,
                         "industry_class": c,
                         "class_zh": dims.INDUSTRY_LABELS_ZH.get(c, str(c)),
-                        "contributions_mean_wan": float(cc[:, i, j].mean()) * 1e-4,
-                        "contributions_p95_wan": float(np.quantile(cc[:, i, j], 0.95)) * 1e-4,
+                        "contributions_mean_wan": to_wan(float(cc[:, i, j].mean())),
+                        "contributions_p95_wan": to_wan(float(np.quantile(cc[:, i, j], 0.95))),
                         "rate_mean_pct": 100 * b * float(mult[:, i, j].mean()),
                         "rate_p5_pct": 100 * b * float(np.quantile(mult[:, i, j], 0.05)),
                         "rate_p95_pct": 100 * b * float(np.quantile(mult[:, i, j], 0.95)),
@@ -290,9 +293,9 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
                         if r in dims.REGION_BY_CODE
                         else r,
                         "year": y,
-                        "net_flow_mean_wan": float(x.mean()) * 1e-4,
-                        "net_flow_p5_wan": float(np.quantile(x, 0.05)) * 1e-4,
-                        "net_flow_p95_wan": float(np.quantile(x, 0.95)) * 1e-4,
+                        "net_flow_mean_wan": to_wan(float(x.mean())),
+                        "net_flow_p5_wan": to_wan(float(np.quantile(x, 0.05))),
+                        "net_flow_p95_wan": to_wan(float(np.quantile(x, 0.95))),
                         "prob_draws_from_pool": float(np.mean(x < 0)),
                     }
                 )
@@ -311,8 +314,8 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
                 "scenario": sc.name,
                 "description": sc.description,
                 "rate_policy": repr((sc.rate_policy or run.rate_policy).to_dict()),
-                f"revenue_{years[bi]}_wan": float(rev[:, bi].mean()) * 1e-4,
-                f"expenditure_{years[bi]}_wan": float(exp[:, bi].mean()) * 1e-4,
+                f"revenue_{years[bi]}_wan": to_wan(float(rev[:, bi].mean())),
+                f"expenditure_{years[bi]}_wan": to_wan(float(exp[:, bi].mean())),
                 f"prob_deficit_{years[bi]}": float(np.mean(bal[:, bi] < 0)),
                 f"prob_current_deficit_{years[bi]}": float(np.mean(rev[:, bi] < exp[:, bi])),
                 "prob_deficit_any_year": float(np.mean((bal < 0).any(axis=1))),
@@ -321,7 +324,7 @@ def _tables(cmp: Comparison, gap_rule: Any) -> dict[str, pd.DataFrame]:
                 f"months_p95_{years[bi]}": float(np.quantile(months[:, bi], 0.95)),
                 f"months_p50_{years[-1]}": float(np.quantile(months[:, -1], 0.5)),
                 "prob_reserve_covered_all_years": float(np.mean((bal >= res_req).all(axis=1))),
-                "contributions_total_wan": float(contrib.sum(axis=1).mean()) * 1e-4,
+                "contributions_total_wan": to_wan(float(contrib.sum(axis=1).mean())),
                 "pooling_saving_wan_at_5pct": float(
                     pool.reserve_needed.set_index("deficit_probability")
                     .get("pooling_saving_wan", pd.Series(dtype=float))
@@ -378,37 +381,18 @@ _SHEETS = {
 
 
 def _write_workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    first = True
+    """One sheet per table (header row, then the rows), through :mod:`actuary.output.workbook`."""
+    wb = xl.new_workbook()
     for key, sheet in _SHEETS.items():
-        frame = tables[key]
-        ws = wb.active if first else wb.create_sheet()
-        first = False
-        ws.title = sheet
-        ws.append([str(c) for c in frame.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-        for col in ws.columns:
-            width = max(len(str(c.value or "")) for c in col[:50])
-            ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-    wb.save(path)
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    return v
+        ws = xl.add_sheet(wb, sheet)
+        xl.write_frame(ws, tables[key])
+        xl.auto_widths(ws)
+        xl.freeze(ws, "A2")
+    xl.save(wb, path)
 
 
 def _charts(cmp: Comparison, out: Path) -> None:
-    from actuary.report import figures
+    from actuary.output import figures, units
 
     figures.apply_style()
     for i, sc in enumerate(cmp.scenarios):
@@ -416,9 +400,9 @@ def _charts(cmp: Comparison, out: Path) -> None:
         years = [int(y) for y in ds[dims.YEAR].values]
         fig = figures.fan_chart(
             years,
-            province_series(ds, "balance_close") * 1e-4,
+            to_wan(province_series(ds, "balance_close")),
             title=f"基金年末滚存结余：{sc.name}",
-            ylabel="万元",
+            ylabel=units.unit_label("wan"),
             reference=(0.0, "零结余"),
         )
         figures.save_png(fig, out / f"fan_balance_{i:02d}_{_slug(sc.name)}.png")

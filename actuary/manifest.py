@@ -28,7 +28,7 @@ Outputs are compared byte for byte, except where a file format stores the time o
 - ``.nc`` (NetCDF-4/HDF5): compared by content too — variables, coordinates, dimensions and
   attributes read back with xarray and hashed in a fixed order — because HDF5 may place
   identical data at different byte offsets.
-- PNG (written by :func:`actuary.report.figures.to_png`: no date metadata) and the report PDF
+- PNG (written by :func:`actuary.output.figures.to_png`: no date metadata) and the report PDF
   (fixed creation date) are byte-stable and compared raw.
 
 ``manifest.json`` itself is not an output and may carry the volatile ``created_utc`` field; it is

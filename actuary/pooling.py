@@ -51,6 +51,7 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.output.units import to_wan
 from actuary.projection.series import province_series
 from actuary.spec.gap_sharing import GapSharingRule
 
@@ -185,10 +186,10 @@ def pooling_benefit(
         pool = float(_q_up(need_p, 1 - eps))
         row: dict[str, Any] = {"deficit_probability": eps}
         for r, v in zip(regions, per, strict=True):
-            row[f"standalone_{r}_wan"] = float(v) * 1e-4
-        row["standalone_total_wan"] = float(per.sum()) * 1e-4
-        row["pooled_wan"] = pool * 1e-4
-        row["pooling_saving_wan"] = (float(per.sum()) - pool) * 1e-4
+            row[f"standalone_{r}_wan"] = to_wan(float(v))
+        row["standalone_total_wan"] = to_wan(float(per.sum()))
+        row["pooled_wan"] = to_wan(pool)
+        row["pooling_saving_wan"] = to_wan(float(per.sum()) - pool)
         row["pooling_saving_share"] = 1 - pool / per.sum() if per.sum() > 0 else float("nan")
         rows.append(row)
     r_pool = float(np.mean(f["opening_balance"])) if reserve is None else float(reserve)
@@ -208,7 +209,7 @@ def pooling_benefit(
             "region": r,
             "name_zh": dims.REGION_BY_CODE[r].name_zh if r in dims.REGION_BY_CODE else r,
             "reserve_share": float(sh),
-            "reserve_wan": float(rr) * 1e-4,
+            "reserve_wan": to_wan(float(rr)),
             "prob_deficit_standalone": float(in_def[:, j].mean()),
         }
         for j, (r, sh, rr) in enumerate(zip(regions, shares, r_reg, strict=True))
@@ -218,12 +219,12 @@ def pooling_benefit(
             "region": dims.PROVINCE,
             "name_zh": "全省统筹（统收统支）",
             "reserve_share": 1.0,
-            "reserve_wan": r_pool * 1e-4,
+            "reserve_wan": to_wan(r_pool),
             "prob_deficit_standalone": p_pool,
         }
     )
     summary = {
-        "reserve_wan": r_pool * 1e-4,
+        "reserve_wan": to_wan(r_pool),
         "prob_deficit_pooled": p_pool,
         "prob_any_region_deficit_standalone": float(in_def.any(axis=1).mean()),
         "expected_regions_in_deficit_standalone": float(in_def.sum(axis=1).mean()),
@@ -317,8 +318,8 @@ def gap_sharing(
             {
                 "region": r,
                 "name_zh": dims.REGION_BY_CODE[r].name_zh if r in dims.REGION_BY_CODE else r,
-                "expected_burden_wan": float(x.mean()) * 1e-4,
-                "p95_burden_wan": float(np.quantile(x, 0.95)) * 1e-4,
+                "expected_burden_wan": to_wan(float(x.mean())),
+                "p95_burden_wan": to_wan(float(np.quantile(x, 0.95))),
                 "prob_pays": float(np.mean(x > 0)),
                 "share_of_expected": float(x.mean()) / grand if grand > 0 else 0.0,
             }
@@ -327,8 +328,8 @@ def gap_sharing(
         {
             "region": dims.PROVINCE,
             "name_zh": "省级财政",
-            "expected_burden_wan": float(prov_tot.mean()) * 1e-4,
-            "p95_burden_wan": float(np.quantile(prov_tot, 0.95)) * 1e-4,
+            "expected_burden_wan": to_wan(float(prov_tot.mean())),
+            "p95_burden_wan": to_wan(float(np.quantile(prov_tot, 0.95))),
             "prob_pays": float(np.mean(prov_tot > 0)),
             "share_of_expected": float(prov_tot.mean()) / grand if grand > 0 else 0.0,
         }
@@ -337,8 +338,8 @@ def gap_sharing(
         {
             "year": f["years"][t],
             "prob_deficit": float(np.mean(gap[:, t] > 0)),
-            "expected_gap_wan": float(gap[:, t].mean()) * 1e-4,
-            "p95_gap_wan": float(np.quantile(gap[:, t], 0.95)) * 1e-4,
+            "expected_gap_wan": to_wan(float(gap[:, t].mean())),
+            "p95_gap_wan": to_wan(float(np.quantile(gap[:, t], 0.95))),
         }
         for t in sel
     ]

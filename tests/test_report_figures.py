@@ -10,8 +10,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from actuary.report import figures
-from actuary.report.fonts import FONT_ENV, cjk_font_path, setup_fonts
+from actuary.output import figures
+from actuary.output.fonts import FONT_ENV, cjk_font_path, setup_fonts
 
 CHINESE = "工伤保险基金年末滚存结余医疗待遇伤残工亡"
 

@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from actuary.errors import InputError
     from actuary.io import staged_output
     from actuary.manifest import write_manifest
+    from actuary.output.text import write_csv
     from actuary.policy import rule_from_spec
     from actuary.projection import project
     from actuary.rates import grade_payroll_shares, rule_outcomes, solve_rates
@@ -106,12 +107,12 @@ def run(args: argparse.Namespace) -> int:
         (tmp / "rates.json").write_text(
             json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        sol.schedule_frame().to_csv(tmp / "rates_schedule.csv", index=False)
-        sol.by_year_frame().to_csv(tmp / "rates_by_year.csv", index=False)
-        sol.candidates.to_csv(tmp / "rates_candidates.csv", index=False)
-        sol.thresholds.to_csv(tmp / "rates_thresholds.csv", index=False)
+        write_csv(sol.schedule_frame(), tmp / "rates_schedule.csv")
+        write_csv(sol.by_year_frame(), tmp / "rates_by_year.csv")
+        write_csv(sol.candidates, tmp / "rates_candidates.csv")
+        write_csv(sol.thresholds, tmp / "rates_thresholds.csv")
         for name, table in outcomes.items():
-            table.to_csv(tmp / f"rule_{name}.csv", index=False)
+            write_csv(table, tmp / f"rule_{name}.csv")
         _charts(sol, flows, rule, tmp)
         (tmp / "rates_summary.txt").write_text(sol.summary() + "\n", encoding="utf-8")
         write_manifest(tmp, argv=getattr(args, "argv", []), run=run_spec)
@@ -124,9 +125,9 @@ def _charts(sol: object, flows: object, rule: object, out: object) -> None:
     """Fan charts of months of payment at the solved schedule and under the run's rule."""
     from pathlib import Path
 
+    from actuary.output import figures
     from actuary.projection.flows import roll_forward
     from actuary.rates import RateSolution, province_flows
-    from actuary.report import figures
 
     assert isinstance(sol, RateSolution)
     folder = Path(str(out))

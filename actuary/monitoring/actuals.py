@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from actuary.errors import InputError
+from actuary.output.units import from_wan
 from actuary.outturn.actuals import FLOW_ITEMS, check_budget, read_csv
 
 __all__ = ["from_budget_draft", "read_budget"]
@@ -32,15 +33,9 @@ def from_budget_draft(df: pd.DataFrame, year: int, *, file: str | Path) -> pd.Da
             f"missing column(s) {missing} of a budget draft", file=file, field=missing[0]
         )
     flows = df[df["item"].astype(str).isin(FLOW_ITEMS)]
-    amount = pd.to_numeric(flows["draft"], errors="coerce") * 1e4
-    return pd.DataFrame(
-        {
-            "year": year,
-            "region": flows["region"].astype(str),
-            "item": flows["item"].astype(str),
-            "amount": amount,
-        }
-    )
+    amount = from_wan(pd.to_numeric(flows["draft"], errors="coerce"))
+    return pd.DataFrame({"year": year, "region": flows["region"].astype(str),
+                         "item": flows["item"].astype(str), "amount": amount})
 
 
 def read_budget(

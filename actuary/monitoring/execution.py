@@ -48,6 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from actuary import dims
+from actuary.output.units import to_wan
 from actuary.outturn import Panel, forecast_outturn
 
 __all__ = [
@@ -400,7 +401,7 @@ def _cause_text(r: Any) -> str:
     pct_txt = f"{pct:+.1%}" if np.isfinite(pct) else ""
     months = str(r.cause_months)
     text = (
-        f"{where}：{_KIND_ZH[kind]}，{direction}{ref} {abs(dev) / 1e4:,.1f} 万元（{pct_txt}）"
+        f"{where}：{_KIND_ZH[kind]}，{direction}{ref} {to_wan(abs(dev)):,.1f} 万元（{pct_txt}）"
     )
     if months:
         text += f"；异常月份 {months}"

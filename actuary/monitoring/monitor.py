@@ -28,6 +28,9 @@ from actuary.monitoring.execution import (
     monthly_anomalies,
     region_name,
 )
+from actuary.output import workbook as xl
+from actuary.output.text import write_csv
+from actuary.output.units import to_wan
 from actuary.outturn import make_panel
 from actuary.spec.monitoring import MonitorSettings
 
@@ -216,7 +219,7 @@ def _to_wan(df: pd.DataFrame, cols: tuple[str, ...] | list[str]) -> pd.DataFrame
     out = df.copy()
     for c in cols:
         if c in out:
-            out[c] = out[c] / 1e4
+            out[c] = to_wan(out[c])
     return out
 
 
@@ -224,9 +227,7 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
     paths: list[Path] = []
 
     def csv(df: pd.DataFrame, name: str) -> None:
-        p = out / name
-        df.to_csv(p, index=False, encoding="utf-8")
-        paths.append(p)
+        paths.append(write_csv(df, out / name))
 
     exec_df = _exec_frame(r)
     csv(r.alerts, "alerts.csv")
@@ -239,11 +240,15 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
         from actuary.monitoring.charts import deviation_heatmap, execution_curves
 
         (out / "charts").mkdir()
-        pngs.append(execution_curves(r, out / "charts" / "execution_curves.png"))
+        y, m, lvl = r.year, r.month, r.settings.pace_level
+        pngs.append(execution_curves(r.curves, out / "charts" / "execution_curves.png",
+                                     year=y, month=m, pace_level=lvl))
         if dims.PROVINCE in set(r.curves["region"]):
-            pngs.append(execution_curves(r, out / "charts" / "execution_curves_province.png",
-                                         region=dims.PROVINCE))
-        pngs.append(deviation_heatmap(r, out / "charts" / "deviation_heatmap.png"))
+            pngs.append(execution_curves(r.curves,
+                                         out / "charts" / "execution_curves_province.png",
+                                         year=y, month=m, pace_level=lvl, region=dims.PROVINCE))
+        pngs.append(deviation_heatmap(r.execution, out / "charts" / "deviation_heatmap.png",
+                                      year=y, month=m))
     paths.extend(pngs)
     paths.append(_write_excel(r, exec_df, out / "monitor.xlsx", pngs))
     meta = {
@@ -267,10 +272,6 @@ def _write_all(r: MonitorResult, out: Path, *, charts: bool) -> list[Path]:
 def _write_excel(
     r: MonitorResult, exec_df: pd.DataFrame, path: Path, pngs: list[Path] | None = None
 ) -> Path:
-    from openpyxl.drawing.image import Image as XLImage
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     notes = [
         ("监测月份", f"{r.year}年{r.month}月"),
         ("金额单位", "万元（CSV 文件为元）"),
@@ -280,7 +281,7 @@ def _write_excel(
         ("预测方法", "季节可信度模型：按历史累计占比推算的全年数（简单进度法）与历年增长趋势按"
                  "各自历史误差方差加权（statsmodels WLS），区间为 t 分布预测区间；"
                  "含零或负月份的序列用历年剩余执行数（additive）"),
-        ("数据说明", "合成数据（非吉林省真实数据）" if r.inputs.get("synthetic") == "true"
+        ("数据说明", "合成数据（非真实数据）" if r.inputs.get("synthetic") == "true"
          else "—"),
         ("假设文件", r.settings.source or "（默认）"),
     ]
@@ -302,33 +303,23 @@ def _write_excel(
         "月度执行": _to_wan(r.monthly, ["actual", "expected", "lower", "upper"]).rename(
             columns=_MONTHLY_LABELS_ZH),
     }
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name, index=False)
-            ws = xw.sheets[name]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDEBF7")
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-            for j, col in enumerate(df.columns, start=1):
-                letter = get_column_letter(j)
-                ws.column_dimensions[letter].width = 60 if name == "说明" and j == 2 else 14
-                is_pct = any(str(col) == lab for key, lab in {**_EXEC_LABELS_ZH,
-                             **ASSESSMENT_LABELS_ZH, **_ALERT_LABELS_ZH}.items()
-                             if key in _PCT_EXEC or key.endswith(("_rate", "_pct", "_share",
-                                                                  "_change")))
-                fmt = "0.0%" if is_pct else ("#,##0.0" if "万元" in str(col) else None)
-                if fmt:
-                    for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                        for c in row:
-                            c.number_format = fmt
-        if pngs:
-            ws = xw.book.create_sheet("图表")
-            row = 1
-            for png in pngs:
-                img = XLImage(str(png))
-                ws.add_image(img, f"A{row}")
-                row += int(img.height / 20) + 2
+    pct_labels = {lab for key, lab in {**_EXEC_LABELS_ZH, **ASSESSMENT_LABELS_ZH,
+                                       **_ALERT_LABELS_ZH}.items()
+                  if key in _PCT_EXEC or key.endswith(("_rate", "_pct", "_share", "_change"))}
+    wb = xl.new_workbook()
+    for name, df in sheets.items():
+        ws = xl.add_sheet(wb, name)
+        formats = {
+            str(col): xl.PERCENT_FORMAT if str(col) in pct_labels else xl.AMOUNT_FORMAT
+            for col in df.columns
+            if str(col) in pct_labels or "万元" in str(col)
+        }
+        xl.write_frame(ws, df, formats=formats)
+        xl.set_widths(ws, [60 if name == "说明" and j == 2 else 14
+                           for j in range(1, len(df.columns) + 1)])
+        xl.freeze(ws, "A2")
+    if pngs:
+        xl.add_images(wb, "图表", pngs)
+    xl.save(wb, path)
     return path
 

@@ -58,15 +58,6 @@ class BaseYear:
     opening_reserve: float
 
 
-def frame(data: ProvinceData, name: str) -> pd.DataFrame:
-    """Table ``name`` of a loaded province: ``data.table(name)``.
-
-    Kept only for :mod:`actuary.budget` until it calls ``data.table`` itself; new code calls
-    :meth:`actuary.data.ProvinceData.table`.
-    """
-    return data.table(name)
-
-
 def base_rates(
     params: ParameterSet, years: tuple[int, ...], classes: tuple[int, ...]
 ) -> FloatArray:

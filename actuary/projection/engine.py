@@ -37,6 +37,7 @@ import xarray as xr
 from actuary import dims
 from actuary._version import __version__
 from actuary.errors import InputError
+from actuary.output.units import to_wan
 from actuary.params import ParameterSet, load_parameters
 from actuary.projection.calibration import BaseYear, base_rates, calibrate
 from actuary.projection.checks import check_coverage
@@ -436,7 +437,7 @@ class Projection:
             bal = self.fund("balance_close", scenario=str(s)).sel({dims.YEAR: y})
             mop = self.fund("months_of_payment", scenario=str(s)).sel({dims.YEAR: y})
             lines.append(
-                f"  {s}: {y} closing balance mean {float(bal.mean()) / 1e4:,.0f} 万元, "
+                f"  {s}: {y} closing balance mean {to_wan(float(bal.mean())):,.0f} 万元, "
                 f"P(balance < 0) = {float((bal < 0).mean()):.3f}, "
                 f"months of payment median {float(mop.median()):.1f}"
             )

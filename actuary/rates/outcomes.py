@@ -13,6 +13,7 @@ import pandas as pd
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.output.units import to_wan
 from actuary.policy import RateRule
 from actuary.projection.series import ProvinceSeries
 
@@ -138,7 +139,7 @@ def rule_outcomes(
     bal_rows = []
     months = f.months
     for i, y in enumerate(years):
-        qb = np.quantile(f.balance_close[:, i] * 1e-4, quantiles)
+        qb = np.quantile(to_wan(f.balance_close[:, i]), quantiles)
         qm = np.quantile(months[:, i], quantiles)
         bal_rows.append(
             {

@@ -71,6 +71,7 @@ import xarray as xr
 
 from actuary import dims
 from actuary.errors import InputError
+from actuary.output.units import to_wan
 from actuary.policy import RateLattice
 from actuary.projection.series import ProvinceSeries
 from actuary.spec.rates import RateSettings
@@ -226,15 +227,15 @@ class RateSolution:
                     self.probability_by_year[self.horizon_years.index(y)]
                 )
             for name, arr, scale in (
-                ("balance_wan", f.balance_close[:, i], 1e-4),
-                ("months", months[:, i], 1.0),
-                ("contributions_wan", f.contributions[:, i], 1e-4),
-                ("expenditure_wan", f.expenditure[:, i], 1e-4),
+                ("balance_wan", f.balance_close[:, i], to_wan),
+                ("months", months[:, i], float),
+                ("contributions_wan", f.contributions[:, i], to_wan),
+                ("expenditure_wan", f.expenditure[:, i], to_wan),
             ):
                 q = np.quantile(arr, [0.05, 0.5, 0.95])
-                row[f"{name}_mean"] = float(np.mean(arr)) * scale
+                row[f"{name}_mean"] = scale(float(np.mean(arr)))
                 for lab, v in zip(("p5", "p50", "p95"), q, strict=True):
-                    row[f"{name}_{lab}"] = float(v) * scale
+                    row[f"{name}_{lab}"] = scale(float(v))
             row["prob_deficit"] = float(np.mean(f.balance_close[:, i] < 0))
             rows.append(row)
         return pd.DataFrame(rows)
@@ -336,7 +337,8 @@ class RateSolution:
             )
         if s.kind == "break_even":
             lines.append(
-                f"expected horizon surplus at the solution: {self.expected_surplus / 1e4:,.1f} 万元"
+                "expected horizon surplus at the solution: "
+                f"{to_wan(self.expected_surplus):,.1f} 万元"
             )
         lines += self.notes
         return "\n".join(lines)

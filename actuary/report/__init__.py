@@ -1,5 +1,6 @@
-"""Third-party review pack: CJK fonts, house-style figures, the report (HTML + PDF) and tables.
+"""Third-party review pack: the report (HTML + PDF), its sections, values and tables.
 
-Submodules are imported on demand (``from actuary.report import figures``) so that importing
-the package stays cheap.
+Charts and the CJK font are the shared output layer's (:mod:`actuary.output.figures`,
+:mod:`actuary.output.fonts`). Submodules are imported on demand so that importing the package
+stays cheap.
 """

@@ -8,7 +8,7 @@ same figures by construction (and a test checks it on the rendered text).
 
 - :func:`render_html` writes one HTML file with every chart embedded as a base64 PNG.
 - :func:`render_pdf` writes the PDF with fpdf2 and the pip-installed CJK font
-  (:mod:`actuary.report.fonts`); its metadata dates are fixed so identical inputs give
+  (:mod:`actuary.output.fonts`); its metadata dates are fixed so identical inputs give
   identical bytes (the manifest and ``actuary verify`` rely on it).
 """
 
@@ -148,7 +148,7 @@ class Figure:
     def png(self, lang: Lang) -> bytes:
         """The PNG bytes of the chart in ``lang`` (drawn once per language)."""
         if lang not in self._png:
-            from actuary.report.figures import to_png
+            from actuary.output.figures import to_png
 
             self._png[lang] = to_png(self.make(lang))
         return self._png[lang]
@@ -297,7 +297,7 @@ def render_pdf(doc: Document, lang: Lang) -> bytes:
     """The report as PDF bytes (A4, CJK font embedded as a subset, fixed metadata dates)."""
     from fpdf.enums import WrapMode
 
-    from actuary.report.fonts import add_pdf_font
+    from actuary.output.fonts import add_pdf_font
 
     pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
     add_pdf_font(pdf)

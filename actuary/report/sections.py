@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from actuary import dims
-from actuary.report import figures
+from actuary.output import figures
+from actuary.output.units import WAN
 from actuary.report.document import (
     Block,
     Bullets,
@@ -35,7 +36,6 @@ from actuary.report.document import (
 )
 from actuary.report.values import ReportValues
 
-WAN: Final = 1e4  # yuan per 万元
 UNIT_WAN: Final = L("万元", "万元, ten thousand yuan")
 
 _CONFIDENCE: Final = {

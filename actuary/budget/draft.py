@@ -1,4 +1,7 @@
-"""The annual budget draft of the work-injury fund (工伤保险基金预算草案), from a projection.
+"""The annual budget draft of the work-injury fund (工伤保险基金预算草案): the numbers.
+
+:func:`draft_budget` turns a projection and the data it ran on into a :class:`BudgetDraft`
+(tables in yuan, assumptions, probabilities, summary); :mod:`actuary.budget.workbook` writes it.
 
 Layout (one table for the province and one per pooling sub-unit, official items of 财社〔2017〕144号
 with Chinese and English labels, amounts in 万元):
@@ -38,7 +41,9 @@ import numpy as np
 import pandas as pd
 
 from actuary import dims
-from actuary.projection.calibration import frame
+from actuary.data import ProvinceData
+from actuary.output.units import to_wan
+from actuary.output.workbook import title_text
 from actuary.projection.current_year import (
     actual_by_region,
     execution,
@@ -48,9 +53,7 @@ from actuary.projection.current_year import (
 from actuary.projection.engine import Projection
 from actuary.projection.series import province_series
 
-__all__ = ["ROWS", "BudgetDraft", "draft_budget", "write_budget"]
-
-WAN = 1e4  # yuan per 万元
+__all__ = ["COLUMNS", "ROWS", "ROW_CODES", "BudgetDraft", "draft_budget"]
 
 #: Rows of a budget table: (code, Chinese label, English label, indent). ``benefits_total``
 #: (工伤保险待遇支出) and ``surplus`` (本年收支结余) are derived rows.
@@ -105,6 +108,7 @@ class BudgetDraft:
     probabilities: dict[str, float] = field(default_factory=dict)
     summary: str = ""
     reconciliation: str = ""
+    province: str = ""  # the data's metadata ``province`` (titles name it)
 
 
 def _v(t: pd.DataFrame, row: str, col: str) -> float:
@@ -318,14 +322,16 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> BudgetDraft:
+def draft_budget(
+    proj: Projection, data: ProvinceData, *, scenario: str = "baseline"
+) -> BudgetDraft:
     """Draft the budget of ``proj.run.budget_year`` from a projection and the data it ran on."""
     run = proj.run
     if run.outputs.central != "mean":  # pragma: no cover - the loader admits only "mean"
         raise ValueError("the budget draft uses the mean (the additive central statistic)")
     year, prior, current = run.budget_year, run.base_year, run.current_year
     ex = execution(data)
-    fb = frame(data, "fund_balance")
+    fb = data.table("fund_balance")
     fa = run.spec_for("fund", scenario)
     ratio, pool = fa.reserve_ratio, fa.pool_region
 
@@ -415,7 +421,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         "months_draft": _v(tables[dims.PROVINCE], "months_of_payment", "draft"),
         **{f"months_{c}": float(mop_q[k]) for k, c in enumerate(qcols)},
     }
-    synthetic = bool(getattr(data, "synthetic", False) or _meta_synthetic(data))
+    synthetic = bool(data.meta("synthetic", False))
     d = BudgetDraft(
         run_name=run.name,
         year=year,
@@ -433,6 +439,7 @@ def draft_budget(proj: Projection, data: Any, *, scenario: str = "baseline") -> 
         ),
         synthetic=synthetic,
         probabilities=probs,
+        province=str(data.meta("province", "")),
     )
     return _with_summary(d, proj)
 
@@ -462,7 +469,7 @@ def _reconciliation(
     sim = _v(t, "balance_open", "draft")
     eo = _v(t, "balance_close", "outturn")
     gap = eo - sim
-    w = (sim / WAN, eo / WAN, gap / WAN)
+    w = (to_wan(sim), to_wan(eo), to_wan(gap))
     if cond is not None:
         m = int(cond["through_month"])
         tied = abs(w[2]) < 0.005
@@ -529,8 +536,8 @@ def _conditioning_rows(proj: Projection, scenario: str) -> list[dict[str, Any]]:
                 "unit": "expected outturn ÷ simulated mean",
                 "basis": "standard",
                 "source_or_note": (
-                    f"simulated mean {rec['simulated'] / WAN:,.2f} → expected outturn "
-                    f"{rec['outturn'] / WAN:,.2f} 万元; {how}; dispersion share s = {s:.4f}"
+                    f"simulated mean {to_wan(rec['simulated']):,.2f} → expected outturn "
+                    f"{to_wan(rec['outturn']):,.2f} 万元; {how}; dispersion share s = {s:.4f}"
                 ),
                 "adjustment_reason": (
                     f"{year} 年按 1–{m} 月执行数校准 / {year} conditioned on actuals through "
@@ -541,13 +548,6 @@ def _conditioning_rows(proj: Projection, scenario: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _meta_synthetic(data: Any) -> bool:
-    meta = getattr(data, "metadata", None)
-    if isinstance(meta, dict):
-        return bool(meta.get("synthetic", False))
-    return bool(getattr(meta, "synthetic", False))
-
-
 def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
     import dataclasses
 
@@ -556,16 +556,17 @@ def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
     n = proj.data.sizes[dims.PATH]
     qc = d.quantile_columns
     lines = [
-        f"吉林省工伤保险基金 {d.year} 年预算草案 — 摘要 / Budget draft {d.year}: summary",
+        title_text(d.province, f"工伤保险基金 {d.year} 年预算草案 — 摘要")
+        + f" / Budget draft {d.year}: summary",
         f"run {d.run_name}, scenario {d.scenario}, {n} simulated paths, seed {proj.run.seed}"
         + ("; SYNTHETIC DATA (合成数据)" if d.synthetic else ""),
         "草案列 = 模拟均值 / draft column = mean over paths (amounts in 万元)",
-        f"收入合计 total revenue        {_v(t, 'revenue_total', 'draft') / WAN:,.0f}",
-        f"支出合计 total expenditure    {_v(t, 'expenditure_total', 'draft') / WAN:,.0f}",
-        f"年末滚存结余 closing balance  {_v(t, 'balance_close', 'draft') / WAN:,.0f} "
-        f"({qc[0]} {_v(t, 'balance_close', qc[0]) / WAN:,.0f} … "
-        f"{qc[-1]} {_v(t, 'balance_close', qc[-1]) / WAN:,.0f})",
-        f"其中储备金 reserve            {_v(t, 'reserve', 'draft') / WAN:,.0f}",
+        f"收入合计 total revenue        {to_wan(_v(t, 'revenue_total', 'draft')):,.0f}",
+        f"支出合计 total expenditure    {to_wan(_v(t, 'expenditure_total', 'draft')):,.0f}",
+        f"年末滚存结余 closing balance  {to_wan(_v(t, 'balance_close', 'draft')):,.0f} "
+        f"({qc[0]} {to_wan(_v(t, 'balance_close', qc[0])):,.0f} … "
+        f"{qc[-1]} {to_wan(_v(t, 'balance_close', qc[-1])):,.0f})",
+        f"其中储备金 reserve            {to_wan(_v(t, 'reserve', 'draft')):,.0f}",
         f"P(年末结余 < 0) probability the {d.year} closing balance is below zero: "
         f"{p['p_balance_below_zero']:.1%}",
         f"P(年末结余 < 储备金要求) probability it is below the required reserve: "
@@ -576,193 +577,3 @@ def _with_summary(d: BudgetDraft, proj: Projection) -> BudgetDraft:
         d.reconciliation,
     ]
     return dataclasses.replace(d, summary="\n".join(lines) + "\n")
-
-
-def _sheet_name(region: str) -> str:
-    if region == dims.PROVINCE:
-        return "全省 JL"
-    r = dims.REGION_BY_CODE[region]
-    return f"{r.code} {r.name_zh}"[:31]
-
-
-def to_frame(d: BudgetDraft) -> pd.DataFrame:
-    """All tables in one long frame, amounts in 万元 (months unchanged) — the CSV."""
-    labels = {c: (zh, en) for c, zh, en, _ in ROWS}
-    out = []
-    for r, t in d.tables.items():
-        tt = t.copy()
-        money = tt.index != "months_of_payment"
-        for c in tt.columns:
-            if c != "change_pct":
-                tt.loc[money, c] = tt.loc[money, c] / WAN
-        tt.insert(0, "label_en", [labels[c][1] for c in tt.index])
-        tt.insert(0, "label_zh", [labels[c][0] for c in tt.index])
-        tt.insert(0, "item", tt.index)
-        tt.insert(
-            0, "region_name", "全省" if r == dims.PROVINCE else dims.REGION_BY_CODE[r].name_zh
-        )
-        tt.insert(0, "region", r)
-        out.append(tt.reset_index(drop=True))
-    return pd.concat(out, ignore_index=True)
-
-
-def write_budget(d: BudgetDraft, out_dir: str | Path) -> list[Path]:
-    """Write ``budget_<year>.xlsx``, ``budget_<year>.csv``, ``budget_<year>_assumptions.csv`` and
-    ``budget_<year>_summary.txt`` into ``out_dir``; return the paths."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    qc = d.quantile_columns
-    header = [
-        ("项目", "Item"),
-        ("代码", "Code"),
-        (f"{d.prior_year}年决算（执行数）", f"{d.prior_year} actual"),
-        (f"{d.current_year}年预计执行", f"{d.current_year} expected outturn"),
-        (f"{d.year}年预算草案（均值）", f"{d.year} draft (mean)"),
-        ("增减%", "Change %"),
-        *((f"{c.upper()}", f"{d.year} {c.upper()}") for c in qc),
-    ]
-    for r, t in d.tables.items():
-        ws = wb.create_sheet(_sheet_name(r))
-        name = "全省（合并）" if r == dims.PROVINCE else dims.REGION_BY_CODE[r].name_zh
-        ws.append(
-            [
-                f"吉林省工伤保险基金{d.year}年预算草案 — {name}"
-                + ("（合成数据 SYNTHETIC）" if d.synthetic else "")
-            ]
-        )
-        ws["A1"].font = Font(bold=True, size=13)
-        ws.append(
-            [
-                f"Jilin work-injury insurance fund: budget draft {d.year} — "
-                + (
-                    "province (consolidated)"
-                    if r == dims.PROVINCE
-                    else dims.REGION_BY_CODE[r].name_en
-                )
-                + f"; scenario {d.scenario}; 单位：万元 (amounts in 10,000 yuan)"
-            ]
-        )
-        ws.append([h[0] for h in header])
-        ws.append([h[1] for h in header])
-        for hrow in (3, 4):
-            for cell in ws[hrow]:
-                cell.font = bold
-                cell.fill = head_fill
-                cell.alignment = Alignment(wrap_text=True, horizontal="center")
-        for code, zh, en, indent in ROWS:
-            money = code != "months_of_payment"
-            cells: list[Any] = [("  " * indent) + zh + " / " + en, code]
-            for c in ("prior_actual", "outturn", "draft", "change_pct", *qc):
-                v = _v(t, code, c)
-                if not np.isfinite(v):
-                    cells.append(None)
-                elif c == "change_pct" or not money:
-                    cells.append(float(v))
-                else:
-                    cells.append(float(v) / WAN)
-            ws.append(cells)
-            rr = ws.max_row
-            if indent == 0:
-                for cell in ws[rr]:
-                    cell.font = bold
-            for col in range(3, len(cells) + 1):
-                pct = col == 6
-                ws.cell(rr, col).number_format = "0.0" if (pct or not money) else "#,##0.00"
-        ws.append([])
-        notes = [
-            f"草案列为 {d.central}（模拟路径均值，可加总）；"
-            "P05/P50/P95 为预算年度的路径分位数（不可相加）。"
-            " / Draft = mean over paths (additive); quantiles are per row and do not add up.",
-            d.outturn_source,
-            *([d.reconciliation] if r == dims.PROVINCE else []),
-            "统收统支：市州（含省本级）收入全额上解、支出由省级拨付，下级账户不留结余；全省表中上解/补助合并抵消。"
-            " / Under 统收统支 sub-units remit their surplus or receive their shortfall; internal"
-            " flows net out in the province.",
-            "可支付月数（草案）= 年末滚存结余 ÷ (支出合计 ÷ 12)。 / Months of payment (draft) ="
-            " closing balance ÷ (expenditure ÷ 12).",
-        ]
-        for n in notes:
-            ws.append([n])
-        if r == dims.PROVINCE:
-            ws.append([])
-            ws.append(
-                [
-                    f"各统筹单位{d.year}年净上解（草案均值，万元）/ Net flow of each sub-unit to "
-                    "the provincial pool (draft mean, 10,000 yuan)"
-                ]
-            )
-            ws.cell(ws.max_row, 1).font = bold
-            ws.append(["统筹单位 / Sub-unit", "代码", "上解上级支出", "上级补助收入", "净上解"])
-            for cell in ws[ws.max_row]:
-                cell.font = bold
-            for ncode, nrow in d.net_flows.iterrows():
-                ws.append(
-                    [
-                        f"{nrow['name_zh']} / {nrow['name_en']}",
-                        str(ncode),
-                        nrow["remittance_to_higher"] / WAN,
-                        nrow["transfer_from_higher"] / WAN,
-                        nrow["net_to_pool"] / WAN,
-                    ]
-                )
-                for col in (3, 4, 5):
-                    ws.cell(ws.max_row, col).number_format = "#,##0.00"
-        ws.column_dimensions["A"].width = 52
-        ws.column_dimensions["B"].width = 20
-        for col in range(3, len(header) + 1):
-            ws.column_dimensions[get_column_letter(col)].width = 16
-        ws.freeze_panes = "C5"
-
-    ws = wb.create_sheet("假设与定性调整 Assumptions")
-    ws.append(["假设与定性调整 / Assumptions and qualitative adjustments (定性调整)"])
-    ws["A1"].font = Font(bold=True, size=13)
-    cols = ["kind", "file", "key", "value", "unit", "basis", "source_or_note", "adjustment_reason"]
-    ws.append(
-        [
-            "类别 kind",
-            "文件 file",
-            "键 key",
-            "值 value",
-            "单位 unit",
-            "依据 basis",
-            "来源/说明 source or note",
-            "调整原因 reason",
-        ]
-    )
-    for cell in ws[2]:
-        cell.font = bold
-        cell.fill = head_fill
-    for _, arow in d.assumptions.iterrows():
-        ws.append([str(arow[c]) for c in cols])
-    for letter, w in zip("ABCDEFGH", (26, 18, 40, 30, 28, 12, 80, 50), strict=True):
-        ws.column_dimensions[letter].width = w
-
-    ws = wb.create_sheet("摘要 Summary")
-    for line in d.summary.splitlines():
-        ws.append([line])
-
-    paths = []
-    xlsx = out / f"budget_{d.year}.xlsx"
-    wb.properties.creator = "actuary"
-    wb.properties.created = dt.datetime(d.year - 1, 1, 1)
-    wb.properties.modified = dt.datetime(d.year - 1, 1, 1)
-    wb.save(xlsx)
-    paths.append(xlsx)
-    csv = out / f"budget_{d.year}.csv"
-    to_frame(d).to_csv(csv, index=False, encoding="utf-8", float_format="%.6f")
-    paths.append(csv)
-    acsv = out / f"budget_{d.year}_assumptions.csv"
-    d.assumptions.to_csv(acsv, index=False, encoding="utf-8")
-    paths.append(acsv)
-    txt = out / f"budget_{d.year}_summary.txt"
-    txt.write_text(d.summary, encoding="utf-8")
-    paths.append(txt)
-    return paths

@@ -7,7 +7,7 @@ the review pack's manifest relies on.
 
 Entry points for other modules::
 
-    from actuary.report import figures
+    from actuary.output import figures
     figures.apply_style()                       # CJK font + house rcParams (idempotent)
     fig = figures.fan_chart(years, paths, title="基金年末滚存结余", ylabel="万元")
     figures.save_png(fig, out / "balance.png")
@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
-from actuary.report.fonts import setup_fonts
+from actuary.output.fonts import setup_fonts
 
 #: Colours (colour-blind safe, Okabe-Ito based) used in this order.
 PALETTE: Final[tuple[str, ...]] = (
