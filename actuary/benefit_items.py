@@ -1,7 +1,7 @@
 """Benefit items of the work-injury fund, each declared once.
 
 One record per benefit item: code, Chinese and English labels, kind (lump sum, periodic,
-medical, fee), payer (fund or employer), budget group (财社〔2017〕144号 art. 30, FACTS.md
+medical, fee), payer (fund or employer), budget group (财社〔2017〕144号 art. 30
 §7.2), how the claims model projects it (statutory formula on a claimant profile, severity
 model of the paid history, long-term stream), whether :func:`actuary.benefits.price_benefits`
 prices it from the rules of 《工伤保险条例》, its wage base (本人工资, the area wage, the

@@ -7,8 +7,12 @@ length one for every number and eligibility, adding only the presentation (notes
 references). Items, labels, kinds, payers and the parameters of each item come from the
 registry :mod:`actuary.benefit_items`.
 
-Rules (parameters in ``actuary/params/data/``; FACTS.md §1.2, §5.1, §6)
---------------------------------------------------------------------------
+Rules
+-----
+Parameters in ``actuary/params/data/``. Sources: 《工伤保险条例》第五章 (国务院令第586号修订);
+国家统计局 statistical communiqués (``data/public/national_urban_disposable_income.source.md``);
+全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024-09-13).
+
 Notation: ``w`` = the worker's average monthly wage of the 12 months before the injury,
 ``A`` = pooling-area previous-year average monthly wage, ``D(y)`` = national urban per-capita
 disposable income of year ``y``.

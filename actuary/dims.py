@@ -8,11 +8,12 @@ industry risk classes and the official budget items with Chinese and English lab
 Sources
 -------
 - Pooling sub-units: addressees of 吉政发〔2020〕20号 (市州, 长白山管委会, …) and the 7th-census
-  list (FACTS.md §4.1, §4.5). Division codes are the national administrative division codes
+  list (吉政发〔2020〕20号; 吉林省统计局). Division codes are the national administrative
+  division codes
   (GB/T 2260) where one exists; 长白山管委会 and 省本级 have none, so they carry the internal
   codes ``CBS`` and ``SBJ`` (flagged ``official_code=False``).
-- Budget items: 《社会保险基金财务制度》财社〔2017〕144号 (FACTS.md §7.2).
-- Industry classes: 人社部发〔2015〕71号, classes 一 … 八 (FACTS.md §2.1).
+- Budget items: 《社会保险基金财务制度》财社〔2017〕144号.
+- Industry classes: 人社部发〔2015〕71号, classes 一 … 八.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ OUTGO_CODES: Final[tuple[str, ...]] = tuple(
 #: Revenue a sub-unit raises itself (consolidated as plain sums over sub-units).
 OWN_REVENUE_CODES: Final[tuple[str, ...]] = ("contributions", "other_revenue")
 #: Items that flow between levels of government; they net out in the consolidated provincial
-#: budget under 统收统支 (FACTS.md §7.2).
+#: budget under 统收统支 (财社〔2017〕144号).
 INTERNAL_FLOW_CODES: Final[tuple[str, ...]] = (
     "transfer_from_higher",
     "remittance_from_lower",
@@ -142,7 +143,7 @@ INTERNAL_FLOW_CODES: Final[tuple[str, ...]] = (
 )
 
 #: Benefit items of claim-level payments (fund-paid) and the budget item each belongs to
-#: (财社〔2017〕144号 art. 30, FACTS.md §7.2), from the registry :mod:`actuary.benefit_items`.
+#: (财社〔2017〕144号 art. 30), from the registry :mod:`actuary.benefit_items`.
 BENEFIT_ITEM_GROUP: Final[dict[str, str]] = {
     i.code: i.budget_group for i in _benefit_items.ITEMS if i.budget_group is not None
 }

@@ -1,6 +1,7 @@
 """Statutory retirement date, with the gradual delay in force from 2025-01-01 (vectorised).
 
-Rules (parameters ``retirement.original_age`` and ``retirement.delay_schedule``, FACTS.md §6):
+Rules (parameters ``retirement.original_age`` and ``retirement.delay_schedule``;
+全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》, 2024-09-13):
 
 - original statutory ages: men 60, women cadres/technical staff 55 (``female_staff``), women
   workers 50 (``female_worker``);

@@ -134,7 +134,7 @@ def test_examples_are_package_data() -> None:
 
 
 def test_public_api_pinned() -> None:
-    # The entry points of DESIGN.md §6: benefits, parameters, data, run spec, projection, budget,
+    # The public entry points: benefits, parameters, data, run spec, projection, budget,
     # rates, scenario comparison, review pack, verify, monitoring.
     assert sorted(actuary.__all__) == sorted(
         [

@@ -2,7 +2,8 @@
 
 Notation as in the regulation: W = 本人工资 (art. 64: the worker's wage bounded to 60-300 % of the
 pooling-area average monthly wage A), D(y) = national urban per-capita disposable income of
-year y (FACTS.md §5.1). Every expected value is worked by hand in the comment beside it.
+year y (国家统计局 statistical communiqués, data/public/national_urban_disposable_income.source.md).
+Every expected value is worked by hand in the comment beside it.
 """
 
 from __future__ import annotations

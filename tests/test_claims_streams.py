@@ -6,9 +6,10 @@ the claims model with no new claims, no indexation (wages and prices flat) and v
 The expected cash flows are recomputed here with plain loops over ages from the same CL1
 table: survival :math:`l_{x+1} = l_x (1 - q_x L (1-\\iota)^{y - 2012})`, deaths mid-year, the
 allowance paid until the statutory retirement date of each birth month — computed here from the
-published schedule (FACTS.md §6: men born from 1965-01 retire one month later per four birth
-months, at most 36 months), not with ``actuary.retirement`` — and the top-up (prevalence ×
-share of the allowance) after it; the child's pension stops at 18 (half of that year).
+published schedule (全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》, 2024-09-13: men born
+from 1965-01 retire one month later per four birth months, at most 36 months), not with
+``actuary.retirement`` — and the top-up (prevalence × share of the allowance) after it; the
+child's pension stops at 18 (half of that year).
 """
 
 from __future__ import annotations
@@ -66,7 +67,10 @@ def _stock() -> pd.DataFrame:
 
 
 def _retirement(birth: dt.date) -> dt.date:
-    """Men: 60 years + delay; delay = min(36, floor((b - 1965-01) / 4) + 1) months (FACTS §6)."""
+    """Men: 60 years + delay; delay = min(36, floor((b - 1965-01) / 4) + 1) months.
+
+    Source: 全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024-09-13).
+    """
     b = birth.year * 12 + birth.month - 1
     first = 1965 * 12
     delay = min(36, (b - first) // 4 + 1) if b >= first else 0
@@ -150,7 +154,8 @@ def test_child_survivor_pension_stops_at_18(run_off) -> None:  # type: ignore[no
 
 
 def test_mortality_table_reader_values() -> None:
-    # FACTS.md §8 sample values: age 60, CL1 = 0.009161, CL2 = 0.004414
+    # 《中国人身保险业经验生命表（2010-2013）》 sample values: age 60, CL1 = 0.009161,
+    # CL2 = 0.004414
     t = MortalityTable.from_csv(TABLE, "CL1_nonpension1_male", "CL2_nonpension1_female")
     assert t.qx(np.array([0, 1]), np.array([60, 60])).tolist() == [0.009161, 0.004414]
     assert t.q[:, -1].tolist() == [1.0, 1.0]

@@ -138,7 +138,8 @@ def test_urban_employment_is_at_least_urban_unit_employment(prov: ProvinceData) 
 
 
 def test_recognised_injury_frequency_and_outcome_mix(prov: ProvinceData) -> None:
-    # national order: recognised injuries ≈ 0.4 % of participants a year (FACTS §5.3, from
+    # national order: recognised injuries ≈ 0.4 % of participants a year (人社部 statistical
+    # bulletins, data/public/national_work_injury.source.md, from
     # memory: 110-130 万 over ~29 000 万) → accept 0.3 %-0.5 %; most injuries medical only,
     # grades 7-10 common, deaths rare (≤ 2 %)
     cl = prov.claims
@@ -183,7 +184,7 @@ def test_death_lump_sum_is_20_times_previous_year_disposable_income(prov: Provin
     want = 20 * inc.reindex(ay[sel] - 1).to_numpy()
     assert sel.sum() > 100
     np.testing.assert_allclose(pay["amount"].to_numpy()[sel], want, atol=0.01)
-    # e.g. a death in 2025: 20 × 54 188 = 1 083 760 yuan (FACTS §10 #6)
+    # e.g. a death in 2025: 20 × 54 188 = 1 083 760 yuan (《工伤保险条例》(国务院令第586号修订))
     assert 1_083_760.0 in set(pay["amount"].to_numpy()[ay == 2025])
 
 

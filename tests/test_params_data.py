@@ -1,7 +1,7 @@
-"""Dated policy parameters: loader rules and the values entered from FACTS.md.
+"""Dated policy parameters: loader rules and the values entered from the regulation texts.
 
-Expected values are copied from the sources named beside them (FACTS.md sections), not from
-the code.
+Expected values are copied from the sources named beside them (document numbers in each
+parameter's ``source``), not from the code.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def test_every_value_has_source_unit_and_confidence() -> None:
 
 
 def test_at_before_first_date_raises() -> None:
-    # 一次性工亡补助金 multiple: 2010 revision in force 2011-01-01 (FACTS.md §1)
+    # 一次性工亡补助金 multiple: 2010 revision in force 2011-01-01
+    # (《工伤保险条例》, 国务院令第586号修订)
     with pytest.raises(ParameterError, match="no value in force on 2010-12-31"):
         P["benefits.death_lump_sum_income_multiple"].at(dt.date(2010, 12, 31))
     assert P["benefits.death_lump_sum_income_multiple"].at(dt.date(2011, 1, 1)) == 20
@@ -71,12 +72,12 @@ def test_bad_confidence_tag_rejected(tmp_path: Path) -> None:
 
 
 def test_national_base_rates_and_grades() -> None:
-    # 人社部发〔2015〕71号 (FACTS.md §2.1): 0.2 0.4 0.7 0.9 1.1 1.3 1.6 1.9 % from 2015-10-01
+    # 人社部发〔2015〕71号: 0.2 0.4 0.7 0.9 1.1 1.3 1.6 1.9 % from 2015-10-01
     rates = P["rates.industry_base_rate"].at(dt.date(2015, 10, 1))
     assert [rates[f"class_{c}"] for c in range(1, 9)] == pytest.approx(
         [0.002, 0.004, 0.007, 0.009, 0.011, 0.013, 0.016, 0.019]
     )
-    # before: the 2003 three-class structure about 0.5 / 1 / 2 % (FACTS.md §2.1)
+    # before: the 2003 three-class structure about 0.5 / 1 / 2 % (人社部发〔2015〕71号)
     old = P["rates.industry_base_rate"].at(dt.date(2015, 9, 30))
     assert old == {"class_1": 0.005, "class_2": 0.01, "class_3": 0.02}
     grades = P["rates.floating_grades"].at(2020)
@@ -87,7 +88,8 @@ def test_national_base_rates_and_grades() -> None:
 
 def test_phased_cut_thresholds_and_period() -> None:
     cut = P["rates.phased_cut"]
-    # 人社部发〔2018〕25号 from 2018-05-01: 18 (incl.)–23 months → −20 %, ≥ 24 → −50 % (FACTS §2.4)
+    # 人社部发〔2018〕25号 from 2018-05-01: 18 (incl.)–23 months → −20 %, ≥ 24 → −50 %
+    # (extended by 国办发〔2019〕13号 and 人社部发〔2023〕19号)
     assert cut.at(dt.date(2018, 4, 30))["active"] is False
     v = cut.at(dt.date(2018, 5, 1))
     assert (v["active"], v["months_20"], v["months_50"], v["cut_20"], v["cut_50"]) == (
@@ -108,7 +110,7 @@ def test_phased_cut_thresholds_and_period() -> None:
 
 def test_benefit_formulas() -> None:
     d = dt.date(2024, 5, 1)
-    # 工伤保险条例 arts 35-37 (FACTS.md §10 #1, #2, #3, #5)
+    # 工伤保险条例 arts 35-37 (《工伤保险条例》(国务院令第586号修订), #2, #3, #5)
     months = P["benefits.disability_lump_sum_months"].at(d)
     assert [months[f"grade_{g}"] for g in range(1, 11)] == [27, 25, 23, 21, 18, 16, 13, 11, 9, 7]
     pct = P["benefits.disability_allowance_pct"].at(d)
@@ -128,7 +130,8 @@ def test_benefit_formulas() -> None:
 
 
 def test_national_income_series() -> None:
-    # FACTS.md §5.1 (2019, 2021-2025 secondary sources; 2020 and earlier from memory)
+    # 国家统计局 statistical communiqués, data/public/national_urban_disposable_income.source.md
+    # (2019, 2021-2025 secondary sources; 2020 and earlier from memory)
     inc = P["income.national_urban_disposable_income"]
     expected = {
         2019: 42359,
@@ -147,7 +150,7 @@ def test_national_income_series() -> None:
 
 
 def test_jilin_indexation_and_meal_subsidy() -> None:
-    # FACTS.md §4.3
+    # 吉人社办字〔2017〕62号, 吉人社发〔2022〕24号, 吉人社发〔2023〕5号
     inc = P["jilin.indexation.disability_allowance_increment"]
     v2017 = inc.at(dt.date(2017, 1, 1))
     assert [v2017[f"grade_{g}"] for g in range(1, 7)] == [159, 152, 145, 138, 131, 124]
@@ -173,12 +176,12 @@ def test_jilin_indexation_and_meal_subsidy() -> None:
 
 
 def test_prevention_cap() -> None:
-    # 人社部规〔2017〕13号 art. 5: ≤ 3 % of previous-year contribution revenue (FACTS.md §7.3)
+    # 人社部规〔2017〕13号 art. 5: ≤ 3 % of previous-year contribution revenue
     assert P["fund.prevention_cap_pct"].at(dt.date(2018, 1, 1)) == 0.03
 
 
 def test_retirement_parameters() -> None:
-    # FACTS.md §6
+    # 全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024-09-13)
     assert P["retirement.original_age"].at(2024) == {
         "male": 60,
         "female_staff": 55,
@@ -209,7 +212,7 @@ def test_jilin_lump_sums_are_tagged_assumption() -> None:
 
 
 def test_other_policy_numbers() -> None:
-    # 工伤保险条例 art. 33: 停工留薪期 ≤ 12 months, extension ≤ 12 more (FACTS.md §1.2)
+    # 工伤保险条例 art. 33: 停工留薪期 ≤ 12 months, extension ≤ 12 more (国务院令第586号修订)
     assert P["benefits.work_stoppage_max_months"].at(2024) == {"normal": 12, "extended": 24}
     # art. 41: up to 50 % of the death lump sum advanced for a missing worker
     assert P["benefits.missing_worker_advance_pct"].at(2024) == 0.5

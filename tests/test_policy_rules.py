@@ -1,9 +1,9 @@
 """Rate-policy rules (issue 7): the phased cut, threshold tables, smoothing, the grade lattice.
 
 Expected values come from the policy texts, not from the code:
-- phased cut: 人社部发〔2018〕25号 / 国办发〔2019〕13号 (FACTS.md §2.4): 累计结余可支付月数
+- phased cut: 人社部发〔2018〕25号 / 国办发〔2019〕13号: 累计结余可支付月数
   18(含)–23 个月 → cut 20 % of the rate; ≥ 24 个月 → cut 50 %; below 18 no cut;
-- grades: 人社部发〔2015〕71号 (FACTS.md §2.1): class 1 at 100/120/150 %, classes 2–8 at
+- grades: 人社部发〔2015〕71号: class 1 at 100/120/150 %, classes 2–8 at
   50/80/100/120/150 % of the class base rate.
 """
 

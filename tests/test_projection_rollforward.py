@@ -1,6 +1,6 @@
 """Hand-checked roll-forward of the fund (actuary.projection.roll_forward).
 
-The case below is worked by hand (pen and paper, FACTS.md §7 for the items, 人社部规〔2017〕13号
+The case below is worked by hand (pen and paper for the items, 人社部规〔2017〕13号
 art. 5 for the prevention cap); the expected numbers are typed from that worksheet, not from
 the code. One path, two years, two sub-units A and B, one industry class, rate multiplier 0.5.
 

@@ -1,4 +1,6 @@
-"""Statutory retirement dates with the 2025 gradual delay (FACTS.md §6).
+"""Statutory retirement dates with the 2025 gradual delay.
+
+Source: 全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024-09-13).
 
 Hand computation for each case: delay = min(max, floor((birth month − first month) / step) + 1)
 months for births on/after the first affected month (men 1965-01 step 4 max 36; women-55

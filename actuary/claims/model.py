@@ -31,8 +31,8 @@ years):
    and death claims add entrants after an entry lag; amounts rise by flat yearly increments per
    grade / level / relation, :math:`\\Delta_{pyg} = \\max\\{0, w_g g^W_{p,y-1} + (1-w_g)
    \\pi_{p,y-1}\\} \\bar a_{pg}` (wage growth :math:`g^W`, CPI :math:`\\pi`, the group's average
-   amount :math:`\\bar a`), the Jilin practice of flat increments (FACTS.md §4.3) expressed as
-   a rule.
+   amount :math:`\\bar a`), the Jilin practice of flat increments (吉人社办字〔2017〕62号,
+   吉人社发〔2022〕24号, 吉人社发〔2023〕5号) expressed as a rule.
 
 With ``volatility = false`` every random draw is replaced by its mean (golden tests).
 """

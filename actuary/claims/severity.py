@@ -27,7 +27,7 @@ assumes: the fee per claim would fall in yuan although the schedule has not chan
 
 The aggregate cost of :math:`N` claims of a cell is one draw: with
 :math:`N^+ \\sim \\text{Binomial}(N, \\pi)`, :math:`\\sum X = A \\cdot \\text{Gamma}(N^+ k, \\mu/k)`
-(a sum of independent Gammas with a common scale is a Gamma), DESIGN.md §5.
+(a sum of independent Gammas with a common scale is a Gamma).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ with :math:`L_c` the disability (or survivor) mortality loading of the cell's be
 explicit assumption), :math:`M_p` the mortality level of path *p* (lognormal, mean 1: the
 uncertainty of the level, common to all cells of a path), :math:`\\iota` the yearly mortality
 improvement from the table year :math:`y_0`. Deaths are *expected* decrements
-(:math:`D = nq`, DESIGN.md §5). The claims model evaluates the run-off once for each of a few
+(:math:`D = nq`: expected decrements). The claims model evaluates the run-off once for each of a few
 equiprobable quantile points of :math:`M` and picks one per path, so the cost does not grow with
 the number of paths. :func:`run_off` can also draw :math:`D \\sim \\text{Binomial}(n, q)` in
 cells that start with fewer than ``small_cell`` persons (all such cells at once); the model does

@@ -1,6 +1,6 @@
 r"""Stochastic processes of the economic and labour-market model.
 
-Each process follows the house pattern (statsmodels / arch, STYLE.md §4.6): a *spec* object,
+Each process follows the statsmodels / arch model–results split: a *spec* object,
 ``fit(history)`` or ``fix(params)`` returning a frozen *results* value with ``params``,
 ``summary()`` and ``simulate(years, n_paths, rng)``. Fitted and prescribed parameters give the
 same results type, so downstream code does not care which.

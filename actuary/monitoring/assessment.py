@@ -25,7 +25,7 @@ One row per region (plus ``"JL"``, the province) at the monitored month :math:`m
   appraisal committee has 60 days from the application, extendable by 30, art. 25).
 
 Sources: 《工伤保险条例》 (2010 revision) arts 17, 20, 25, text in ``LawRefBook/Laws``,
-``行政法规/工伤保险条例(2010-12-20).md`` (FACTS.md §1).
+``行政法规/工伤保险条例(2010-12-20).md`` (《工伤保险条例》(国务院令第586号修订)).
 """
 
 from __future__ import annotations

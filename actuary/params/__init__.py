@@ -5,8 +5,8 @@ retirement ages, indexation increments — lives in a TOML file under ``actuary/
 Each parameter has a description, a unit and a list of values, each *in force from* a date and
 carrying a source reference and a confidence tag:
 
-- ``confirmed``: read in the issuing body's text or an official table (FACTS.md [C]);
-- ``secondary``: read in a re-publication (FACTS.md [C-sec]);
+- ``confirmed``: read in the issuing body's text or an official table ([C]);
+- ``secondary``: read in a re-publication ([C-sec]);
 - ``assumption``: not confirmed by any public source; shown to readers as an assumption.
 
 File format::

@@ -32,7 +32,7 @@ Targets
     probability ≥ α *in every year* of the horizon (``probability = "each_year"``, default) or
     on all years jointly (``"all_years"``).
 
-Method (DESIGN.md §5)
+Method (linearity of the roll-forward in the rate)
 ---------------------
 1. Affine response: the engine's :func:`actuary.projection.flows.roll_forward` is run once at a
    reference schedule (the top of the band, where balances are highest and the roll-forward is in

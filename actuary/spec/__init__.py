@@ -2,6 +2,26 @@
 
 The bottom layer of the package's settings: every settings dataclass and its parser, each with one
 constructor ``X.parse(source, *, file=None)`` (source = an :class:`AssumptionFile` or a mapping).
+
+Model files (`models/`)
+-----------------------
+`models/jilin.toml` is the embedded default run (base year, budget year, horizon, paths, seed, data
+folder, assumption files, scenarios, rate policy, outputs; paths relative to the file). The
+assumption book is split by owner: `models/assumptions/economy.toml` (read by `actuary.economy`),
+`models/assumptions/claims.toml` (`actuary.claims`), `models/assumptions/fund.toml`
+(`actuary.projection`: opening balance rules, reserve, interest, prevention, other items),
+`models/assumptions/monitoring.toml` (`actuary.monitoring`: interval and alert levels, the assumed
+enrolment plan; found as `assumptions/monitoring.toml` beside the run file, or given with `actuary
+monitor --assumptions`; `load_run` knows only the three ids above). All are read with
+`actuary.spec.read_assumption_file`, each module checking its own keys. Scenarios
+(`models/scenarios/*.toml`) are overlays: lists of `[[override]] target = "<file id>.<key>"`, never
+copies. Technical notes: `models/notes/`. `[rate_policy]` names the rate rule
+(`actuary.policy.rule_from_spec`) and may carry two sub-tables: `[rate_policy.target]` (the rate
+solver's target and instrument, `actuary.spec.rates.RateSettings`) and `[rate_policy.gap_sharing]`
+(`actuary.spec.gap_sharing.GapSharingRule`), both validated when the run is loaded. Rate scenarios
+for `actuary compare` live in `models/rate_scenarios/` (`[scenario]` + `[rate_policy]`, optionally
+`assumptions = "overlay.toml"`); they re-roll the simulated flows, while assumption overlays
+(`models/scenarios/`) re-simulate.
 """
 
 from actuary.spec.assumptions import (
