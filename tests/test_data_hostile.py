@@ -367,3 +367,13 @@ def test_data_check_in_a_fresh_process(folder: Path) -> None:
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
     assert "payments.csv.gz" in res.stderr
+
+
+def test_bad_employment_is_blamed_on_economy_region(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Changchun 2010 (row 1) employment 2,291,967 with a digit dropped: 229,196 is below the
+    # covered workers of exposure.csv; the fault is economy_region.csv's, not exposure.csv's
+    _edit(folder / "economy_region.csv", _set(1, "employment", "229196"))
+    err = _check_fails(folder, capsys, "economy_region.csv", "employment", 1)
+    assert "exposure.csv" in err  # named as the other side of the rule

@@ -7,21 +7,53 @@ of DataFrames plus the folder's ``metadata.toml``.
 Checks, in order, stopping at the first file that breaks a rule:
 
 1. ``metadata.toml``: required keys and types (``province``, ``synthetic``, ``as_of``,
-   ``last_full_year``, ``current_year``).
-2. Per file (pandera schemas, :data:`SCHEMAS`): required columns; types (numbers, integers,
-   ISO dates); ranges (amounts and counts ≥ 0, rates within bounds); codes that exist
-   (regions of ``actuary.dims`` and of ``regions.csv``, industry classes 1-8, outcomes, benefit
-   items, budget items); unique keys.
-3. Calendars: annual files cover ``first_year … last_full_year`` with no gap; the monthly
-   execution runs month by month with no gap; ``economy_region`` and ``exposure`` grids complete.
-4. Within-file totals: payroll and employers by floating grade add up to the totals; the fund
+   ``last_full_year``, ``current_year``) and the optional ``[files]`` table (below).
+2. Reading each file: a gzip stream that ends early or is corrupt; bytes that are neither UTF-8
+   (a BOM allowed) nor GB18030/GBK (:mod:`actuary.encoding`: detected and read, because Chinese
+   government systems and Excel on Chinese Windows save CSV in GBK; the encoding used is kept in
+   ``metadata["encodings"]``, per file name); a last line without a newline (an export cut
+   short); a header without data rows; CRLF line ends are fine.
+3. Per file (pandera schemas, :data:`SCHEMAS`): required columns (optional ones checked when
+   present); ``inf`` / ``nan`` refused by name; types (numbers, integers, ISO dates); codes
+   that exist (regions of ``actuary.dims`` and of ``regions.csv``, industry classes 1-8,
+   outcomes, benefit items, budget items); amounts and counts ≥ 0; unique keys. Then the
+   plausible range of every money, wage, count and rate column (:data:`BOUNDS`, each with its
+   unit and basis, printed in the message; rates are fractions, and a percent typed where a
+   fraction belongs gets "did you mean 2.75 %? write 0.0275"). Then the row count of the
+   ``[files]`` table.
+4. Calendars: annual files cover ``first_year … last_full_year`` with no gap; the monthly
+   execution runs month by month with no gap, and every region × item of it runs every month
+   from its first to its last (a missing month names the region/item and the month);
+   ``economy_region`` and ``exposure`` grids complete.
+5. Bounds across columns and files: employment ≤ the regions' ``population_2020``
+   (economy and economy_region; employed persons are residents); covered workers of a year and
+   region ≤ its employment; contributions ≤ 5 % of covered payroll; a monthly execution amount
+   ≤ :data:`SCALE_MULTIPLE` x the province's contributions collected of the year (a budget
+   amount: of the year before); the closing balance moves year on year by at most
+   :data:`BALANCE_JUMP_MULTIPLE` x the year's contributions.
+6. Within-file totals: payroll and employers by floating grade add up to the totals; the fund
    balance identity ``close = open + revenue − expenditure`` and ``open = previous close``.
-5. Cross-file totals (the "totals that reconcile" rule): claim payments summed by calendar year,
+   When ``fund_balance.csv`` holds only the contract columns, the identity is checked with the
+   revenue and expenditure of ``execution_monthly.csv`` (full years, internal flows excluded:
+   they net out in the province): ``close_t = close_{t-1} + revenue_t − expenditure_t``.
+7. Cross-file totals (the "totals that reconcile" rule): claim payments summed by calendar year,
    claim region and budget group (``actuary.dims.BENEFIT_ITEM_GROUP``) equal the monthly
    execution of the four benefit items; contributions collected (exposure + construction) equal
    the execution contributions; the fund balance's revenue and expenditure equal the execution
    totals without the internal flows; internal flows net out across sub-units each month;
    every payment and beneficiary belongs to a claim.
+8. The SHA-256 of the ``[files]`` table (last, so that a rule names a bad value first; an edit
+   that breaks no rule is still refused as "changed since export").
+
+``[files]`` table of ``metadata.toml`` (written by ``actuary data synth``; a province's exporter
+should write it too)::
+
+    [files."claims.csv.gz"]
+    rows = 285839          # data rows, header excluded
+    sha256 = "<64 hex>"    # of the file as exported (for .gz: the compressed bytes)
+
+A file with an entry is checked against it ("truncated or changed since export: 1,234 rows,
+metadata.toml says 1,240"); a file without one is not. After a deliberate edit, update the entry.
 
 A broken rule raises :class:`actuary.errors.InputError` naming the file, the column, the first
 offending rows (1-based data rows, header excluded) and the rule. Results are cached per folder
@@ -849,9 +881,19 @@ def _check_relations(p: Mapping[str, Path], f: Mapping[str, pd.DataFrame], last:
     bad = np.flatnonzero(~np.isnan(limit) & (covered.to_numpy() > limit))
     if len(bad):
         i = bad[0]
-        raise _fail(p["exposure.csv"], f"covered_workers of {ex['year'].iloc[i]}/"
-                    f"{ex['region'].iloc[i]} summed over classes ({covered.iloc[i]:,.0f}) exceed "
-                    f"the region's employment in economy_region.csv ({limit[i]:,.0f})",
+        y, r = ex["year"].iloc[i], ex["region"].iloc[i]
+        # blame the file that is out of line: an employment far below the region's median
+        # (a dropped digit) is economy_region.csv's fault, else the covered workers are
+        median = float(er.loc[er["region"] == r, "employment"].median())
+        j = int(np.flatnonzero(((er["year"] == y) & (er["region"] == r)).to_numpy())[0])
+        if limit[i] < 0.5 * median:
+            raise _fail(p["economy_region.csv"], f"employment of {y}/{r} ({limit[i]:,.0f}) is "
+                        f"below the covered workers of exposure.csv ({covered.iloc[i]:,.0f}) and "
+                        f"under half the region's median ({median:,.0f}): a dropped digit?",
+                        field="employment", rows=[j + 1])
+        raise _fail(p["exposure.csv"], f"covered_workers of {y}/{r} summed over classes "
+                    f"({covered.iloc[i]:,.0f}) exceed the region's employment in "
+                    f"economy_region.csv ({limit[i]:,.0f})",
                     field="covered_workers", rows=list(bad[:5] + 1))
     # contribution rate ≤ 5 % of payroll (highest base rate 1.9 % x 150 % floating = 2.85 %)
     for col in ("contributions_due", "contributions_collected"):
