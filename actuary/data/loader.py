@@ -84,7 +84,8 @@ from actuary import dims
 from actuary.encoding import decode_text
 from actuary.errors import InputError
 
-__all__ = ["DATA_FILES", "SCHEMAS", "ProvinceData", "check_province", "load_province"]
+__all__ = ["BOUNDS", "DATA_FILES", "SCHEMAS", "Bound", "ProvinceData", "check_province",
+           "load_province"]
 
 #: Money tolerance of the reconciliations: 1 yuan or a millionth of the amount.
 ABS_TOL = 1.0
