@@ -17,7 +17,13 @@ PKG = Path(__file__).resolve().parents[1] / "actuary"
 
 #: Bottom (0) to top. A module may import its own layer (without cycles) or any lower one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("actuary._version", "actuary.errors", "actuary.benefit_items", "actuary.dims"),
+    (
+        "actuary._version",
+        "actuary.errors",
+        "actuary.benefit_items",
+        "actuary.dims",
+        "actuary.encoding",
+    ),
     ("actuary.params",),
     ("actuary.spec",),
     ("actuary.rng", "actuary.io", "actuary.retirement", "actuary.benefits", "actuary.output"),
@@ -155,6 +161,7 @@ def test_no_import_cycles() -> None:
             "actuary.spec",
             {
                 "actuary.errors",
+                "actuary.encoding",
                 "actuary.params",
                 "actuary.dims",
                 "actuary.spec",

@@ -8,6 +8,7 @@ data copy (the file named, exit 1).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections import Counter
@@ -132,15 +133,27 @@ def test_verify_unchanged_then_changed_input(
     pos = max(i for i in range(line_end) if chr(raw[i]).isdigit())
     raw[pos] = ord("1") if raw[pos] != ord("1") else ord("2")
     target.write_bytes(bytes(raw))
+    # a deliberate edit updates the file's SHA-256 in metadata.toml [files] (else the loader
+    # refuses the file as "changed since export")
+    meta = target.parent / "metadata.toml"
+    meta_original = meta.read_bytes()
+    meta.write_bytes(
+        meta_original.replace(
+            hashlib.sha256(original).hexdigest().encode(),
+            hashlib.sha256(bytes(raw)).hexdigest().encode(),
+        )
+    )
     try:
         assert main(["verify", str(manifest)]) == 1
         out = capsys.readouterr().out
         changed = [ln for ln in out.splitlines() if ln.startswith("changed input:")]
-        assert len(changed) == 1
-        assert "economy.csv" in changed[0]
+        assert len(changed) == 2
+        assert "economy.csv" in changed[0] + changed[1]
+        assert "metadata.toml" in changed[0] + changed[1]
         assert "different: report.pdf" in out
     finally:
         target.write_bytes(original)  # the pack is the previous run of the next test
+        meta.write_bytes(meta_original)
 
 
 def test_analysis_of_change_attributes_an_assumption_change(

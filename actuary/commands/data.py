@@ -4,13 +4,16 @@
   :data:`actuary.data.synthetic.DEFAULT_SEED` reproduces ``data/synthetic/`` byte for byte). The
   files are staged and moved into ``DIR`` only when all are written.
 - ``actuary data check DIR`` validates a data folder (``actuary.data.load_province``): exit 0
-  and a one-paragraph summary when it is sound; exit 2 with the file, column, rows and rule when
-  it is not.
+  and a one-paragraph summary when it is sound (saying whether the ``[files]`` rows and SHA-256
+  of ``metadata.toml`` were checked and which files were read as GB18030); exit 2 with the file,
+  column, rows and rule, on one line, when it is not. ``synth`` writes that ``[files]`` table.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
+from typing import Any
 
 from actuary.io import staged_output
 
@@ -58,5 +61,18 @@ def run(args: argparse.Namespace) -> int:
         f"current year {data.current_year}; {n['regions']} regions, {n['claims']:,} claims, "
         f"{n['payments']:,} payments, {n['beneficiaries']:,} beneficiaries, "
         f"{n_exec:,} execution rows."
+        + _provenance(data.metadata)
     )
     return 0
+
+
+def _provenance(meta: Mapping[str, Any]) -> str:
+    """The encodings other than UTF-8 and whether metadata.toml's [files] table was checked."""
+    files = meta.get("files", {})
+    text = (f" Rows and SHA-256 of {len(files)} files match metadata.toml [files]." if files
+            else " metadata.toml has no [files] table: truncation at a row boundary is not "
+            "detectable.")
+    other = sorted(n for n, e in meta.get("encodings", {}).items() if e != "utf-8")
+    if other:
+        text += f" Read as GB18030 (not UTF-8): {', '.join(other)}."
+    return text

@@ -41,6 +41,7 @@ claims and persons are handled as arrays.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import tomllib
 from dataclasses import dataclass
@@ -1125,24 +1126,51 @@ def _to_csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def files_table(files: dict[str, tuple[int, bytes]]) -> str:
+    """The ``[files."<name>"]`` tables of ``metadata.toml``: data rows and SHA-256 per file.
+
+    ``files`` maps a data file's name to ``(data rows, the file's bytes as written)`` (for a
+    ``.gz`` file the compressed bytes). A province's exporter should write the same table: the
+    loader then refuses a file truncated or changed since the export, naming it.
+    """
+    out = ["", "# Row count (data rows, header excluded) and SHA-256 of each data file as "
+           "exported;", "# actuary.data.load_province refuses a file that no longer matches "
+           "(truncated or changed).", "# A province's exporter should write this table too."]
+    for name, (rows, data) in files.items():
+        out += ["", f'[files."{name}"]', f"rows = {rows}",
+                f'sha256 = "{hashlib.sha256(data).hexdigest()}"']
+    return "\n".join(out) + "\n"
+
+
+def _file_bytes(name: str, df: pd.DataFrame) -> bytes:
+    """The bytes a data file is written with (gzip with mtime 0 and no name for ``.gz``)."""
+    data = _to_csv_bytes(df)
+    if not name.endswith(".gz"):
+        return data
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
 def write_synthetic(out_dir: str | Path, seed: int = DEFAULT_SEED,
                     scale: float = 1.0) -> list[Path]:
-    """Write the synthetic province into ``out_dir`` (files only; no staging)."""
+    """Write the synthetic province into ``out_dir`` (files only; no staging).
+
+    ``metadata.toml`` ends with the ``[files]`` table (:func:`files_table`) of the data files.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    parts = generate(seed, scale)
+    blobs = {name: (len(obj), _file_bytes(name, obj)) for name, obj in parts.items()
+             if isinstance(obj, pd.DataFrame)}
     written = []
-    for name, obj in generate(seed, scale).items():
+    for name, obj in parts.items():
         path = out / name
         if isinstance(obj, str):
-            path.write_bytes(obj.encode("utf-8"))
+            text = obj + files_table(blobs) if name == "metadata.toml" else obj
+            path.write_bytes(text.encode("utf-8"))
         else:
-            data = _to_csv_bytes(obj)
-            if name.endswith(".gz"):
-                with open(path, "wb") as fh, gzip.GzipFile(
-                    filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=6
-                ) as gz:
-                    gz.write(data)
-            else:
-                path.write_bytes(data)
+            path.write_bytes(blobs[name][1])
         written.append(path)
     return written

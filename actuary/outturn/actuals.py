@@ -19,6 +19,7 @@ Rules checked
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from actuary import dims
+from actuary.encoding import read_text
 from actuary.errors import InputError
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "SIGNED_ITEMS",
     "check_actuals",
     "check_budget",
+    "check_months_complete",
     "read_actuals",
     "read_csv",
 ]
@@ -207,13 +210,58 @@ def check_budget(
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A UTF-8 CSV table with ``region`` and ``item`` read as strings (InputError if unreadable)."""
+    """The CSV as a frame: UTF-8 or GB18030 (:mod:`actuary.encoding`), ending in a newline.
+
+    ``region`` and ``item`` are read as strings; the encoding read is kept in
+    ``df.attrs["encoding"]``.
+    """
     if not path.is_file():
         raise InputError("file not found", file=path)
+    text, encoding = read_text(path)
+    if text and not text.endswith("\n"):
+        raise InputError(
+            "ends without a newline: truncated export? (the last line is cut off)",
+            file=path,
+            rows=[text.count("\n")] if text.count("\n") else None,
+        )
     try:
-        return pd.read_csv(path, dtype={"region": str, "item": str}, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"not a readable UTF-8 CSV file ({exc})", file=path) from exc
+        df = pd.read_csv(io.StringIO(text), dtype={"region": str, "item": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        msg = " ".join(str(exc).split())
+        raise InputError(f"not a readable CSV file with a header row ({msg})", file=path) from None
+    df.attrs["encoding"] = encoding
+    return df
+
+
+def check_months_complete(
+    df: pd.DataFrame, *, file: str | Path, through: tuple[int, int] | None = None
+) -> None:
+    """Each region × item of checked actuals runs every month from the file's first month.
+
+    A series may stop at ``through`` (the monitored month) or, without it, at the file's last
+    month; a month missing before that is an :class:`InputError` naming the region/item and the
+    month (write 0 for a month without flow).
+    """
+    if df.empty:
+        return
+    ym = df["year"].to_numpy() * 12 + df["month"].to_numpy() - 1
+    lo = int(ym.min())
+    hi = int(ym.max()) if through is None else through[0] * 12 + through[1] - 1
+    for key, idx in df.groupby(["region", "item"], sort=False).indices.items():
+        region, item = str(key[0]), str(key[1])  # type: ignore[index]
+        have = set(ym[idx].tolist())
+        gone = next((m for m in range(lo, hi + 1) if m not in have), None)
+        if gone is not None:
+            later = [int(i) + 1 for i in idx if ym[i] > gone]
+            until = f"{hi // 12}-{hi % 12 + 1:02d}" + (" (--through)" if through else "")
+            raise InputError(
+                f"{region}/{item}: month {gone // 12}-{gone % 12 + 1:02d} is missing (each "
+                f"region × item runs every month from {lo // 12}-{lo % 12 + 1:02d} to {until}; "
+                "write 0 for a month without flow)",
+                file=file,
+                field="month",
+                rows=later[:1] or None,
+            )
 
 
 def read_actuals(
@@ -224,4 +272,6 @@ def read_actuals(
 ) -> pd.DataFrame:
     """Read and validate an actuals CSV file (``execution_monthly.csv`` format)."""
     p = Path(path)
-    return check_actuals(read_csv(p), file=p, through=through, regions=regions)
+    out = check_actuals(read_csv(p), file=p, through=through, regions=regions)
+    check_months_complete(out, file=p, through=through)
+    return out

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from actuary.encoding import read_text
 from actuary.errors import InputError
 
 BASES = ("sourced", "standard", "judgement")
@@ -195,7 +196,7 @@ def read_assumption_file(path: str | Path) -> AssumptionFile:
     if not p.is_file():
         raise InputError("file not found", file=p)
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        doc = tomllib.loads(read_text(p)[0])
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=p) from None
     return _from_doc(doc, str(p))

@@ -22,12 +22,14 @@ __all__ = ["Bound", "check_bound"]
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """Closed plausible range ``[lo, hi]`` of a value, its basis, and whether it is a fraction."""
+    """Closed plausible range ``[lo, hi]`` of a value, its basis, whether it is a fraction, and
+    its unit (shown in messages; the data loader's column bounds use the same type)."""
 
     lo: float
     hi: float
     basis: str
     fraction: bool = False
+    unit: str = ""
 
 
 def _fmt(x: float) -> str:

@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from actuary.encoding import read_text
 from actuary.errors import InputError
 from actuary.spec import claims as _claims
 from actuary.spec import economy as _economy
@@ -295,11 +296,9 @@ def _read_toml(p: Path) -> dict[str, Any]:
     if not p.is_file():
         raise InputError("file not found", file=p)
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text(p)[0])
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=p) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: {exc}", file=p) from None
 
 
 def _check_table(doc: Mapping[str, Any], name: str, file: Path) -> dict[str, Any]:
