@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/pytest -q -p no:cacheprovider tests --nbmake notebooks
+	MPLBACKEND=Agg $(BIN)/pytest -q -p no:cacheprovider --doctest-modules actuary tests --nbmake notebooks
 
 test: lint typecheck pytest
 

@@ -3,6 +3,13 @@
 The package computes in yuan; tables, workbooks, charts and summaries show 万元 (10,000 yuan)
 or, for large totals, 亿元 (100 million yuan). Every conversion goes through :func:`to_wan` /
 :func:`to_yi` (or :func:`from_wan` for figures entered in 万元) so the factor is written once.
+
+>>> to_wan(123_456_789.0)
+12345.6789
+>>> to_yi(123_456_789.0)
+1.23456789
+>>> from_wan(41_850.0)
+418500000.0
 """
 
 from __future__ import annotations
