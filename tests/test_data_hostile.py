@@ -342,6 +342,8 @@ def test_cut_actuals_file(tmp_path: Path) -> None:
 def test_budget_on_a_bad_data_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(ROOT / "models", tmp_path / "models")
     (tmp_path / "data").mkdir()
+    # the claims book's mortality table lives in data/public (checked when the run is loaded)
+    (tmp_path / "data" / "public").symlink_to(ROOT / "data" / "public")
     prov = _link_copy(EMBEDDED, tmp_path / "data" / "synthetic")
     _edit(prov / "economy.csv", _set(3, "avg_wage", "inf"))
     out = tmp_path / "out"
