@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """Compare and write the outputs."""
     from actuary.compare import compare
     from actuary.errors import InputError
+    from actuary.io import staged_output
     from actuary.manifest import write_manifest
     from actuary.spec.run import load_run
 
@@ -41,12 +42,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("must be at least 1", field="--workers")
     run_spec = load_run(args.run_file).with_paths(args.paths, args.seed)
     cmp = compare(run_spec, args.scenarios, workers=args.workers, progress=not args.quiet)
-    written = cmp.write(args.out)
     files = [Path(s) for s in args.scenarios if Path(s).is_file()]
-    write_manifest(
-        args.out, argv=getattr(args, "argv", []), run=run_spec, outputs=written,
-        inputs={"compared scenarios": files},
-    )
+    with staged_output(args.out) as tmp:  # the tables, charts and manifest land together
+        cmp.write(tmp)
+        write_manifest(
+            tmp,
+            argv=getattr(args, "argv", []),
+            run=run_spec,
+            inputs={"compared scenarios": files},
+        )
     print(cmp.summary())
     print(f"wrote {args.out}/compare.xlsx", file=sys.stderr)
     return 0

@@ -697,13 +697,12 @@ def analysis_of_change(
 ) -> tuple[pd.DataFrame, dict[str, float], str]:
     """Contributions of data, assumptions, policy and method to the change of the budget-year
     central total expenditure since the previous run (see the module docstring)."""
-    from actuary.manifest import check_inputs, read_manifest
+    from actuary.manifest import check_inputs, input_root, read_manifest
     from actuary.spec.run import load_run
 
     mpath = Path(previous_manifest)
     doc = read_manifest(mpath)
-    base = Path(str(doc["command"].get("cwd", ".")))
-    base = base if base.is_dir() else Path.cwd()
+    base = input_root(doc)
     changed, missing = check_inputs(
         {"inputs": [r for r in doc["inputs"] if r.get("group") != "parameters"]}, base
     )
