@@ -551,22 +551,45 @@ def contained(folder: Path, rel: PurePosixPath, *, what: str) -> Path:
 
 @dataclass
 class Rerun:
-    """The sanitised command ``verify`` runs: ``argv`` (verb first, absolute paths, ``--out``
-    last) and notes on what was changed (dropped options, capped workers)."""
+    """The sanitised command ``verify`` runs: ``argv`` (verb first, in the recorded order; path
+    arguments verbatim where they name the same file from ``cwd``, else mapped onto the input
+    root; ``--out`` the re-run's folder), the folder to run it in, and notes on what was changed
+    (dropped options, capped workers)."""
 
     argv: list[str]
+    cwd: Path
     notes: list[str] = field(default_factory=list)
 
 
-def _map_path(value: str, doc: Mapping[str, Any], root: Path, recorded: set[str], kind: str) -> str:
-    """A recorded path argument mapped onto ``root``: it must lie inside the recorded input
-    root and be a recorded input (or, for ``previous``, a folder holding one)."""
+def _recorded_folders(doc: Mapping[str, Any]) -> tuple[str, str]:
     cwd = str(doc["command"].get("cwd") or "")
     rec_root = str(doc.get("input_root") or cwd)
     if not os.path.isabs(rec_root) or not os.path.isabs(cwd):
         raise Refused("command.cwd / input_root must be absolute paths")
+    return os.path.normpath(cwd), os.path.normpath(rec_root)
+
+
+def _rerun_folder(doc: Mapping[str, Any], root: Path) -> Path:
+    """The recorded working folder mapped onto ``root`` (``root`` itself when it cannot be)."""
+    cwd, rec_root = _recorded_folders(doc)
+    rel = os.path.relpath(cwd, rec_root)
+    if not (rel == ".." or rel.startswith(".." + os.sep)):
+        mapped = (root / rel).resolve()
+        return mapped if mapped.is_dir() and _inside(mapped, root.resolve()) else root
+    if Path(rec_root).resolve() == root.resolve() and Path(cwd).is_dir():
+        return Path(cwd).resolve()  # same machine: the folder it ran in (nothing runs from it)
+    return root
+
+
+def _map_path(
+    value: str, doc: Mapping[str, Any], root: Path, run_in: Path, recorded: set[str], kind: str
+) -> str:
+    """A recorded path argument for the re-run: it must lie inside the recorded input root and
+    be a recorded input (or, for ``previous``, a folder holding one); returned verbatim when it
+    names that file from ``run_in``, else as the absolute path under ``root``."""
+    cwd, rec_root = _recorded_folders(doc)
     full = os.path.normpath(value if os.path.isabs(value) else os.path.join(cwd, value))
-    rel = os.path.relpath(full, os.path.normpath(rec_root))
+    rel = os.path.relpath(full, rec_root)
     if rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel):
         raise Refused(f"command.argv: {value!r} lies outside the recorded input root {rec_root}")
     rel_posix = PurePosixPath(*Path(rel).parts).as_posix()
@@ -575,7 +598,9 @@ def _map_path(value: str, doc: Mapping[str, Any], root: Path, recorded: set[str]
     )
     if not ok:
         raise Refused(f"command.argv: {value!r} is not one of the recorded inputs")
-    return str(contained(root, PurePosixPath(rel_posix), what="command.argv path"))
+    target = contained(root, PurePosixPath(rel_posix), what="command.argv path")
+    here = Path(os.path.normpath(value if os.path.isabs(value) else run_in / value))
+    return value if here.resolve() == target else str(target)
 
 
 def sanitise_command(doc: Mapping[str, Any], root: Path, out_dir: Path) -> Rerun:
@@ -590,16 +615,18 @@ def sanitise_command(doc: Mapping[str, Any], root: Path, out_dir: Path) -> Rerun
         )
     spec = VERBS[verb]
     recorded = {str(r["path"]) for r in doc["inputs"] if r.get("root", "input") == "input"}
+    run_in = _rerun_folder(doc, root)
     out: list[str] = [verb]
     notes: list[str] = []
-    positionals: list[str] = []
+    n_positional = 0
     n_out = 0
     i = 1
     while i < len(argv):
         tok = argv[i]
         i += 1
         if not tok.startswith("-") or _INT.fullmatch(tok):
-            positionals.append(tok)
+            out.append(_map_path(tok, doc, root, run_in, recorded, "input"))
+            n_positional += 1
             continue
         name, eq, value = tok.partition("=")
         if name == "--out":
@@ -609,6 +636,7 @@ def sanitise_command(doc: Mapping[str, Any], root: Path, out_dir: Path) -> Rerun
                 value, i = argv[i], i + 1
             if value != OUT_TOKEN:
                 raise Refused(f"command.argv: --out must be {OUT_TOKEN}, not {value!r}")
+            out += [f"--out={out_dir}"] if eq else ["--out", str(out_dir)]
             n_out += 1
             continue
         kind = spec.options.get(name)
@@ -617,8 +645,7 @@ def sanitise_command(doc: Mapping[str, Any], root: Path, out_dir: Path) -> Rerun
         if kind == "flag":
             if eq:
                 raise Refused(f"command.argv: option {name} takes no value")
-            if name != "--quiet":
-                out.append(name)
+            out.append(name)
             continue
         if not eq:
             if i >= len(argv):
@@ -636,25 +663,22 @@ def sanitise_command(doc: Mapping[str, Any], root: Path, out_dir: Path) -> Rerun
         if kind == "lang" and value not in ("zh", "en"):
             raise Refused(f"command.argv: option {name} must be zh or en, not {value!r}")
         if kind in ("input", "previous"):
-            value = _map_path(value, doc, root, recorded, kind)
+            value = _map_path(value, doc, root, run_in, recorded, kind)
         if name == "--workers":
             cap = max(1, min(int(value), os.cpu_count() or 1))
             if cap != int(value):
                 notes.append(f"--workers {value} capped at {cap} (identical results)")
             value = str(cap)
-        out += [name, value]
+        out += [f"{name}={value}"] if eq else [name, value]
     if n_out != 1:
         raise Refused(f"command.argv: --out {OUT_TOKEN} must appear exactly once")
-    kinds = list(spec.positionals)
-    if len(positionals) < len(kinds) or (len(positionals) > len(kinds) and kinds[-1] != "inputs"):
+    kinds = spec.positionals
+    if n_positional < len(kinds) or (n_positional > len(kinds) and kinds[-1] != "inputs"):
         raise Refused(
             f"command.argv: 'actuary {verb}' takes {len(kinds)} positional argument(s)"
-            f"{' or more' if kinds[-1] == 'inputs' else ''}, the manifest has {len(positionals)}"
+            f"{' or more' if kinds[-1] == 'inputs' else ''}, the manifest has {n_positional}"
         )
-    mapped = [_map_path(v, doc, root, recorded, "input") for v in positionals]
-    if "--quiet" in spec.options:
-        out.append("--quiet")
-    return Rerun([verb, *mapped, *out[1:], "--out", str(out_dir)], notes)
+    return Rerun(out, run_in, notes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -842,9 +866,9 @@ def _compare_rerun(
         )
 
 
-#: ``rerun(argv, untrusted_folders) -> (exit code, stderr)``: how :func:`verify` runs the
+#: ``rerun(argv, cwd, untrusted_folders) -> (exit code, stderr)``: how :func:`verify` runs the
 #: sanitised command (:func:`actuary.commands.verify.rerun_in_process`).
-Runner = Callable[[list[str], list[Path]], tuple[int, str]]
+Runner = Callable[[list[str], Path, list[Path]], tuple[int, str]]
 
 
 def verify(
@@ -909,7 +933,7 @@ def verify(
         cwd = doc["command"].get("cwd")
         if isinstance(cwd, str) and cwd:
             untrusted.append(Path(cwd))
-        res.rerun_code, res.rerun_stderr = rerun(command.argv, untrusted)
+        res.rerun_code, res.rerun_stderr = rerun(command.argv, command.cwd, untrusted)
         recorded = {r["path"]: r for r in doc["outputs"]}
         for name, rec in recorded.items():
             p = out_dir / name

@@ -11,10 +11,11 @@ everything matches; 1 on any finding (or a refusal: nothing is re-run); 2 on an 
 manifest or a bad option.
 
 The re-run is **in-process**: :func:`rerun_in_process` calls :func:`actuary.cli.main` of the
-package already running verify, with the sanitised arguments. No interpreter is started, so
-nothing is imported from the pack, the recorded working folder or the input root (those are
-also taken off ``sys.path`` while it runs); a subprocess ``python -I -m actuary`` would run
-whichever ``actuary`` is installed in site-packages, not necessarily the code doing the check.
+package already running verify, with the sanitised arguments, in the recorded working folder
+mapped onto the input root. No interpreter is started, so nothing is imported from the pack,
+the recorded working folder or the input root (those are also taken off ``sys.path`` while it
+runs); a subprocess ``python -I -m actuary`` would run whichever ``actuary`` is installed in
+site-packages (``-I`` ignores ``PYTHONPATH``), not necessarily the code doing the check.
 """
 
 from __future__ import annotations
@@ -60,13 +61,20 @@ def _trusted_path(entry: str, untrusted: list[Path], package_parent: Path) -> bo
     return not any(p == u or u in p.parents for u in untrusted)
 
 
-def rerun_in_process(argv: list[str], untrusted: list[Path]) -> tuple[int, str]:
-    """Run ``actuary <argv>`` in this process; returns (exit code, captured stderr).
+def rerun_in_process(argv: list[str], cwd: Path, untrusted: list[Path]) -> tuple[int, str]:
+    """Run ``actuary <argv>`` in this process, in the folder ``cwd``; returns (exit code,
+    captured stderr).
 
-    While it runs, ``sys.path`` loses the current-folder entry and every entry inside the
-    ``untrusted`` folders (the pack, the input root, the recorded working folder), except the
-    folder this package is imported from.
+    ``cwd`` is the recorded working folder mapped onto the input root, so that outputs which
+    show paths relative to it (the review pack's command and input table) come out the same;
+    every path argument names a checked file whatever the folder. While it runs, ``sys.path``
+    loses the current-folder entry and every entry inside the ``untrusted`` folders (the pack,
+    the input root, the recorded working folder), except the folder this package is imported
+    from; matplotlib is imported before changing folder (it reads ``matplotlibrc`` from the
+    current folder when imported).
     """
+    import matplotlib  # noqa: F401  (before the chdir: it reads matplotlibrc from the cwd)
+
     import actuary
     from actuary.cli import main
 
@@ -76,7 +84,9 @@ def rerun_in_process(argv: list[str], untrusted: list[Path]) -> tuple[int, str]:
     sys.path[:] = [e for e in saved if _trusted_path(e, folders, package_parent)]
     os.environ.setdefault("MPLBACKEND", "Agg")
     out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
     try:
+        os.chdir(cwd)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
     except SystemExit as exc:  # argparse
@@ -85,6 +95,7 @@ def rerun_in_process(argv: list[str], untrusted: list[Path]) -> tuple[int, str]:
         code = 1
         err.write("".join(traceback.format_exception_only(type(exc), exc)))
     finally:
+        os.chdir(here)
         sys.path[:] = saved
     text = err.getvalue().strip().splitlines()
     return code, (text[-1] if text else "")
