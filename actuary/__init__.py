@@ -42,7 +42,7 @@ _LAZY = {
     "solve_rates": "actuary.rates",
     "compare_scenarios": "actuary.compare:compare",
     "write_report": "actuary.report.writer",
-    "verify": "actuary.manifest",
+    "verify": "actuary.commands.verify",
     "monitor": "actuary.monitoring",
     "expected_outturn": "actuary.monitoring",
 }

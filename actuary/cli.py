@@ -6,12 +6,18 @@ module of the verb being run is imported, so ``actuary benefits`` starts fast.
 
 Bad input raises :class:`actuary.errors.InputError`; it is printed as one line on stderr and
 the exit code is 2, with no traceback.
+
+Paths are resolved here, once: a verb's ``--out`` becomes an absolute path (relative folders
+work for every verb) and the output folder's lock (:func:`actuary.io.output_lock`) is taken
+before the verb computes, so a second run into the same folder is refused at once (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = args_list  # recorded in output manifests (actuary.manifest)
     module = importlib.import_module(f"actuary.commands.{COMMANDS[args.command][0]}")
     try:
-        code: int = module.run(args)
+        with _resolve_out(args):
+            code: int = module.run(args)
     except InputError as exc:
         print(f"actuary {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -65,6 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("actuary: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def _resolve_out(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """Make ``args.out`` absolute (same type) and return its lock; a null context without one."""
+    out = getattr(args, "out", None)
+    if out is None:
+        return contextlib.nullcontext()
+    from actuary.io import output_lock
+
+    args.out = type(out)(os.path.abspath(os.path.expanduser(os.fspath(out))))
+    return output_lock(args.out)
 
 
 if __name__ == "__main__":  # pragma: no cover

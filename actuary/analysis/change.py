@@ -28,7 +28,7 @@ from actuary.analysis.scenarios import central
 from actuary.data import ProvinceData, load_province
 from actuary.errors import InputError
 from actuary.io import sha256_file
-from actuary.manifest import check_inputs, read_manifest
+from actuary.manifest import check_inputs, input_root, read_manifest
 from actuary.params import ParameterSet
 from actuary.projection import FundAssumptions, fit_models, project
 from actuary.projection.series import province_series
@@ -142,8 +142,7 @@ def analysis_of_change(
     """
     mpath = Path(previous_manifest)
     doc = read_manifest(mpath)
-    base = Path(str(doc["command"].get("cwd", ".")))
-    base = base if base.is_dir() else Path.cwd()
+    base = input_root(doc)
     changed, missing = check_inputs(
         {"inputs": [r for r in doc["inputs"] if r.get("group") != "parameters"]}, base
     )

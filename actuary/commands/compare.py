@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from actuary.compare import compare
     from actuary.data import load_province
     from actuary.errors import InputError
+    from actuary.io import staged_output
     from actuary.manifest import write_manifest
     from actuary.spec.run import load_run
 
@@ -45,15 +46,15 @@ def run(args: argparse.Namespace) -> int:
     cmp = compare(
         run_spec, args.scenarios, workers=args.workers, progress=not args.quiet, data=data
     )
-    written = cmp.write(args.out)
     files = [Path(s) for s in args.scenarios if Path(s).is_file()]
-    write_manifest(
-        args.out,
-        argv=getattr(args, "argv", []),
-        run=run_spec,
-        outputs=written,
-        inputs={"compared scenarios": files},
-    )
+    with staged_output(args.out) as tmp:  # the tables, charts and manifest land together
+        cmp.write(tmp)
+        write_manifest(
+            tmp,
+            argv=getattr(args, "argv", []),
+            run=run_spec,
+            inputs={"compared scenarios": files},
+        )
     print(cmp.summary())
     print(f"wrote {args.out}/compare.xlsx", file=sys.stderr)
     return 0
