@@ -58,6 +58,11 @@ def _trusted_path(entry: str, untrusted: list[Path], package_parent: Path) -> bo
     p = Path(entry).resolve()
     if p == package_parent:
         return True
+    # the running interpreter's own installation (stdlib, the venv's site-packages) is trusted
+    # even when it lies inside a recorded folder (a .venv in the checkout that wrote the pack)
+    for prefix in {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}:
+        if p == prefix or prefix in p.parents:
+            return True
     return not any(p == u or u in p.parents for u in untrusted)
 
 
