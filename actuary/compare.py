@@ -34,12 +34,15 @@ import pandas as pd
 import xarray as xr
 
 from actuary import dims
+from actuary.data import ProvinceData
 from actuary.errors import InputError
 from actuary.output import workbook as xl
 from actuary.output.text import write_csv
 from actuary.output.units import to_wan
 from actuary.projection.series import province_series
+from actuary.spec.gap_sharing import GapSharingRule
 from actuary.spec.policy import RatePolicySpec
+from actuary.spec.run import RunSpec
 
 __all__ = ["CompareScenario", "Comparison", "compare", "load_compare_scenario"]
 
@@ -147,13 +150,13 @@ class Comparison:
 
 
 def compare(
-    run: Any,
+    run: RunSpec,
     scenario_files: Sequence[str | Path],
     *,
     workers: int = 1,
     progress: bool = False,
-    gap_rule: Any = None,
-    data: Any = None,
+    gap_rule: GapSharingRule | None = None,
+    data: ProvinceData | None = None,
     models: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Project every scenario of the comparison and build the side-by-side tables.

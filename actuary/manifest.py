@@ -12,7 +12,8 @@ Every command that writes an output folder calls :func:`write_manifest` last ins
   input lies inside it, else the deepest folder holding them all); files of the package itself
   (the policy-parameter files) are recorded relative to the package, with ``"root": "package"``;
 - the run file, every assumption and scenario file, every file of the data folder and every
-  policy-parameter file, each with its SHA-256 (and any extra inputs a command names);
+  policy-parameter file, each with its SHA-256 and, for CSV and TOML files, the text encoding
+  they are read with (UTF-8 or GB18030; and any extra inputs a command names);
 - the seed and the number of paths;
 - every output file of the folder with its SHA-256;
 - ``manifest_sha256``: the SHA-256 of the manifest's own canonical content (every field but
@@ -71,6 +72,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Final
 
 from actuary._version import __version__
+from actuary.encoding import decode_text
 from actuary.errors import InputError
 from actuary.io import sha256_file
 
@@ -159,6 +161,18 @@ def content_sha256(path: str | Path) -> str:
     if p.suffix == ".nc":
         return _netcdf_content_sha256(p)
     return sha256_file(p)
+
+
+#: Input files read as text: their encoding (UTF-8 or GB18030, :mod:`actuary.encoding`) is recorded.
+_TEXT_INPUTS: Final = (".csv", ".toml")
+
+
+def _text_encoding(path: Path) -> str:
+    """The encoding the package reads a text input with (``"unreadable"`` if neither)."""
+    try:
+        return decode_text(path.read_bytes(), file=path)[1]
+    except InputError:
+        return "unreadable"
 
 
 def _file_record(path: Path, name: str) -> dict[str, Any]:
@@ -364,6 +378,8 @@ def build_manifest(
         else:
             rec = _file_record(f, f.relative_to(root).as_posix())
         rec["group"] = g
+        if f.suffix.lower() in _TEXT_INPUTS:
+            rec["encoding"] = _text_encoding(f)
         input_recs.append(rec)
     stage = Path(stage_dir).resolve()
     out_files: list[Path]

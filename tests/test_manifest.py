@@ -111,10 +111,27 @@ def test_manifest_records_inputs_outputs_and_seed(tmp_path: Path) -> None:
             "sha256": hashlib.sha256(b"x\n1\n").hexdigest(),
             "bytes": 4,
             "group": "data",
+            "encoding": "utf-8",
         }
     ]
     assert doc["libraries"]["numpy"] == np.__version__
     assert read_manifest(stage)["seed"] == 7
+
+
+def test_manifest_records_the_encoding_of_a_gbk_input(tmp_path: Path) -> None:
+    # a CSV saved by Excel on Chinese Windows: "长春" in GBK is b"\xb3\xa4\xb4\xba", not UTF-8
+    stage = tmp_path / "out"
+    stage.mkdir()
+    (stage / "a.txt").write_text("x", encoding="utf-8")
+    gbk = tmp_path / "regions.csv"
+    gbk.write_bytes("region,name_zh\n220100,长春市\n".encode("gbk"))
+    assert b"\xb3\xa4\xb4\xba" in gbk.read_bytes()
+    doc = json.loads(
+        write_manifest(stage, argv=["simulate"], inputs={"data": [gbk]}, cwd=tmp_path).read_text(
+            encoding="utf-8"
+        )
+    )
+    assert doc["inputs"][0]["encoding"] == "gb18030"
 
 
 def test_missing_input_is_named(tmp_path: Path) -> None:

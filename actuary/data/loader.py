@@ -1,8 +1,46 @@
-"""Load and validate a province data folder (ARCHITECTURE.md "Data folder" contract).
+"""Load and validate a province data folder.
 
 ``load_province(folder) -> ProvinceData`` reads the CSV files a province's social-insurance
 system exports (or the embedded synthetic province), checks them and returns a frozen dataclass
 of DataFrames plus the folder's ``metadata.toml``.
+
+Data-folder contract
+--------------------
+CSV files with a header row (gzip allowed for the big ones), as a province's system exports them;
+UTF-8 or GB18030; ``metadata.toml`` names the province, ``synthetic = true|false``, ``as_of``,
+``last_full_year``, ``current_year`` and the sources. Money in yuan, rates as fractions, dates
+ISO. Files, keys and columns:
+
+- ``regions.csv`` (region): name_zh, name_en, division_code, official_code, population_2020
+- ``economy.csv`` (year): avg_wage (yuan/yr, 全口径), employment (urban employed persons),
+  cpi_growth, deposit_rate, national_disposable_income (yuan/yr)
+- ``economy_region.csv`` (year, region): avg_wage, employment
+- ``exposure.csv`` (year, region, industry_class): employers, covered_workers, covered_payroll,
+  contributions_due, contributions_collected, payroll_g050 … payroll_g150,
+  employers_g050 … employers_g150
+- ``construction.csv`` (year, region): project_cost, contributions_collected
+- ``claims.csv.gz`` (claim_id): accident_date, recognition_date, region, industry_class,
+  outcome, sex, birth_date, monthly_wage, nursing, leaves_employment, n_dependants, event_id
+  (blank unless a major accident)
+- ``payments.csv.gz`` (claim_id, calendar_year, benefit_item): amount
+- ``beneficiaries.csv`` (person_id): claim_id, region, benefit_type, grade, sex, birth_date,
+  monthly_amount, nursing, relation, accident_year
+- ``execution_monthly.csv`` (year, month, region, item): amount (official item codes of
+  :mod:`actuary.dims`)
+- ``fund_balance.csv`` (year): balance_close, reserve (province, yuan)
+- ``budget.csv`` (year, region, item): amount (approved budget of a year, for monitoring)
+
+Optional extra columns (a province may omit them): ``claims.grading_date`` (blank until
+graded), ``exposure.base_rate``, ``exposure.rate_cut``, ``fund_balance.balance_open``,
+``revenue_total``, ``expenditure_total``, ``months_of_payment`` (checked when present). Codes:
+``claims.nursing`` / ``beneficiaries.nursing`` 0 none, 1/2/3 = 部分/大部分/完全不能自理; ``sex``
+M/F; ``leaves_employment`` true/false; ``beneficiaries.relation`` self/spouse/child/parent/other;
+``beneficiaries.person_id`` is unique per person **and benefit type**
+(``<claim_id>-DA|PT|NC|S1…``). Claims with an accident before ``first_year`` appear only when
+paid in the window (legacy annuitants): fit frequencies on accident years ≥ ``first_year``.
+``benefit_item`` codes and their budget item come from :mod:`actuary.benefit_items`
+(``actuary.dims.BENEFIT_ITEM_GROUP``); ``benefit_type`` of the long-term stock is one of
+``disability_allowance``, ``nursing_care``, ``survivor_pension``, ``pension_topup``.
 
 Checks, in order, stopping at the first file that breaks a rule:
 

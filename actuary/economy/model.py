@@ -36,7 +36,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,9 @@ from actuary.errors import InputError
 from actuary.rng import BLOCK_SIZE, generator, path_blocks
 from actuary.spec.assumptions import AssumptionFile, Override
 from actuary.spec.economy import PIN_TARGETS, EconomySpec, normalise_target
+
+if TYPE_CHECKING:
+    from actuary.data import ProvinceData
 
 UNITS: dict[str, str] = {
     "avg_wage": "yuan/year",
@@ -144,7 +147,7 @@ class EconomyModel:
         )
 
     # -- fitting --------------------------------------------------------------------------
-    def fit(self, data: Any) -> EconomyResults:
+    def fit(self, data: ProvinceData | EconomyHistory) -> EconomyResults:
         """Fit every process to a :class:`ProvinceData` (or an :class:`EconomyHistory`)."""
         h = data if isinstance(data, EconomyHistory) else history_from(data)
         if self.spec.history_first_year is not None:
