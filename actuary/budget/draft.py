@@ -52,6 +52,7 @@ from actuary.projection.current_year import (
 )
 from actuary.projection.engine import Projection
 from actuary.projection.series import province_series
+from actuary.spec.assumptions import Override
 
 __all__ = ["COLUMNS", "ROWS", "ROW_CODES", "BudgetDraft", "draft_budget"]
 
@@ -229,33 +230,24 @@ def _assumption_rows(proj: Projection, scenario: str) -> pd.DataFrame:
                     "adjustment_reason": rec["reason"] if rec["overridden_by"] else "",
                 }
             )
+    def override_row(o: Override, kind: str, file: str) -> dict[str, Any]:
+        return {
+            "kind": kind,
+            "file": file,
+            "key": o.target + (f" ({o.year})" if o.year is not None else ""),
+            "value": _fmt(o.value),
+            "unit": "",
+            "basis": "judgement",
+            "source_or_note": "",
+            "adjustment_reason": o.reason,
+        }
+
     for o in run.adjustments:
-        rows.append(
-            {
-                "kind": "定性调整 qualitative adjustment",
-                "file": Path(o.origin).name if o.origin else run.path.name,
-                "key": o.target + (f" ({o.year})" if o.year is not None else ""),
-                "value": _fmt(o.value),
-                "unit": "",
-                "basis": "judgement",
-                "source_or_note": "",
-                "adjustment_reason": o.reason,
-            }
-        )
+        file = Path(o.origin).name if o.origin else run.path.name
+        rows.append(override_row(o, "定性调整 qualitative adjustment", file))
     if scenario != "baseline":
         for o in run.scenario(scenario).overrides:
-            rows.append(
-                {
-                    "kind": f"scenario {scenario}",
-                    "file": Path(o.origin).name,
-                    "key": o.target + (f" ({o.year})" if o.year is not None else ""),
-                    "value": _fmt(o.value),
-                    "unit": "",
-                    "basis": "judgement",
-                    "source_or_note": "",
-                    "adjustment_reason": o.reason,
-                }
-            )
+            rows.append(override_row(o, f"scenario {scenario}", Path(o.origin).name))
     rows.extend(_conditioning_rows(proj, scenario))
     b = proj.base
     cal = [
