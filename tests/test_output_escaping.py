@@ -357,7 +357,8 @@ def test_sheet_name_rules() -> None:
 def test_title_names_the_province() -> None:
     assert xl.title_text("某省", "工伤保险基金2027年预算草案") == "某省工伤保险基金2027年预算草案"
     assert xl.title_text("某省", "X", synthetic=True) == "某省X（合成数据 SYNTHETIC）"
-    assert xl.title_text("SYNTHETIC province", "X", synthetic=True) == "SYNTHETIC provinceX"
+    # a name ending in Latin text gets a space before the Chinese title
+    assert xl.title_text("SYNTHETIC province", "X", synthetic=True) == "SYNTHETIC province X"
 
 
 def test_workbook_cells_are_never_formulas(tmp_path: Path) -> None:

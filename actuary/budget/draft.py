@@ -204,9 +204,9 @@ def _outturn(ex: pd.DataFrame, current: int, prior_year: int) -> tuple[dict[str,
     """
     out, through = expected_by_region(ex, current, prior_year)
     how = (
-        f"{current} 年预计执行数：actuary.monitoring.expected_outturn（季节可信度模型："
+        f"{current} 年预计执行数：actuary.outturn.expected_outturn（季节可信度模型："
         f"进度法与趋势法按历史误差加权，执行至 {through} 月）/ expected outturn from "
-        f"actuary.monitoring (seasonal credibility model: pacing and trend weighted by their "
+        f"actuary.outturn (seasonal credibility model: pacing and trend weighted by their "
         f"past errors, actuals through month {through})"
     )
     return out, how

@@ -37,17 +37,29 @@ def _is_number_text(s: str) -> bool:
         return False
 
 
+#: Single characters that spreadsheets keep as text.
+_LONE_SIGNS: Final = frozenset({"-", "+"})
+
+
 def safe_cell(value: Any) -> Any:
     """``value`` with formula text neutralised; anything that is not text passes unchanged.
 
     >>> safe_cell("=cmd|' /C calc'!A0")
     "'=cmd|' /C calc'!A0"
-    >>> safe_cell(-3.5), safe_cell("-3.5"), safe_cell("长春")
-    (-3.5, '-3.5', '长春')
+    >>> safe_cell(-3.5), safe_cell("-3.5"), safe_cell("长春"), safe_cell("-")
+    (-3.5, '-3.5', '长春', '-')
+
+    A lone sign (``"-"``, the placeholder of an empty unit) is text in every spreadsheet program,
+    not the start of a formula, and is left as it is.
     """
     if isinstance(value, np.str_):
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number_text(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and value not in _LONE_SIGNS
+        and not _is_number_text(value)
+    ):
         return "'" + value
     return value
 

@@ -112,7 +112,8 @@ def title_text(province: str, text: str, *, synthetic: bool = False) -> str:
     mark = ""
     if synthetic and "合成数据" not in province and "SYNTHETIC" not in province.upper():
         mark = "（合成数据 SYNTHETIC）"
-    return f"{province}{text}{mark}"
+    sep = " " if province[-1:].isascii() and province[-1:] not in ("", " ") else ""
+    return f"{province}{sep}{text}{mark}"
 
 
 def cell_value(value: Any) -> Any:
