@@ -115,6 +115,13 @@ class IncidenceFit:
     completion: np.ndarray
     comparison: pd.DataFrame
     cells: pd.DataFrame = field(repr=False)
+    #: Poisson-GLM coefficient names (``Intercept``, ``C(industry_class)[T.k]``,
+    #: ``C(region)[T.r]``, ``t``), their estimates and asymptotic covariance (statsmodels
+    #: ``cov_params()``, scaled by the Pearson dispersion where it exceeds 1: quasi-Poisson),
+    #: the sampling distribution of parameter uncertainty (:mod:`actuary.claims.uncertainty`)
+    coef_names: tuple[str, ...] = ()
+    coef: np.ndarray | None = field(default=None, repr=False)
+    coef_cov: np.ndarray | None = field(default=None, repr=False)
 
     def log_rate(self, regions: list[str], classes: list[int]) -> np.ndarray:
         """log claims per covered worker in ``base_year`` for (region, class), shape (R, C)."""
@@ -216,6 +223,8 @@ def fit_incidence(
     regions = sorted(str(r) for r in cells["region"].unique())
     ce = {int(str(k)): v for k, v in _effects(pois.params, "industry_class", list(classes)).items()}
     re_ = {str(k): v for k, v in _effects(pois.params, "region", list(regions)).items()}
+    disp = float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else np.nan
+    cov = np.asarray(pois.cov_params(), float) * (max(1.0, disp) if np.isfinite(disp) else 1.0)
     return IncidenceFit(
         class_effect=ce,
         region_effect=re_,
@@ -228,4 +237,7 @@ def fit_incidence(
         completion=pi,
         comparison=comp,
         cells=cells,
+        coef_names=tuple(str(k) for k in pois.params.index),
+        coef=np.asarray(pois.params, float),
+        coef_cov=cov if np.all(np.isfinite(cov)) else None,
     )
