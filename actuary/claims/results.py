@@ -104,7 +104,8 @@ class ClaimsResults(FittedClaims):
         return {
             "enabled": bool(self.spec.parameter_uncertainty),
             "random_stream": "claims_parameters",
-            "incidence": "GLM coefficients ~ asymptotic normal (quasi-Poisson cov_params)",
+            "incidence": "GLM coefficients ~ asymptotic normal "
+            "(sandwich covariance with the year and cell effects)",
             "incidence_se": se,
             "outcome": (
                 "cumulative-logit parameters ~ asymptotic normal"

@@ -8,9 +8,10 @@ in this order:
 
 1. **Incidence** (:mod:`~actuary.claims.incidence`): the Poisson-GLM coefficients
    (intercept, class and region effects, trend) jointly from their asymptotic normal
-   :math:`N(\\hat b, \\hat V)`, :math:`\\hat V` the statsmodels ``cov_params()`` scaled by the
-   Pearson dispersion where it exceeds 1 (quasi-Poisson). A trend fixed in the model file stays
-   fixed (the other coefficients keep their marginal law).
+   :math:`N(\\hat b, \\hat V)`, :math:`\\hat V` the sandwich covariance of the Poisson MLE
+   under the fitted year effect and cell over-dispersion (it reduces to the statsmodels
+   ``cov_params()`` without them; ``incidence._sandwich_cov``). A trend fixed in the model file
+   stays fixed (the other coefficients keep their marginal law).
 2. **Outcome mix** (:mod:`~actuary.claims.outcome`): ``multinomial`` — per class a Dirichlet
    with the observed counts :math:`(n_{c1}, \\dots, n_{cO})` (the posterior under the Haldane
    prior; its mean is the empirical share, outcomes never observed in the class stay at 0, a
