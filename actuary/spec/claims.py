@@ -3,7 +3,8 @@
 Every modelling assumption of the claims side comes from this file (value, unit, basis and a
 source or note per key, :mod:`actuary.spec.assumptions`); misspelt keys, wrong units, values
 outside their plausible range (:data:`BOUNDS`) and a mortality table that is not a CSV table
-with the named columns are errors naming the file and the key.
+with the named columns are errors naming the file and the key. Keys of :data:`OPTIONAL` may be
+left out (``parameter_uncertainty.enabled``: false).
 """
 
 from __future__ import annotations
