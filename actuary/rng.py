@@ -36,6 +36,7 @@ STREAMS: dict[str, int] = {
     "fund": 6,
     "rates": 7,
     "synthetic_data": 8,
+    "claims_parameters": 9,
 }
 
 

@@ -7,8 +7,8 @@ Entry points
   ``ClaimsModel.from_assumptions(read_assumption_file("models/assumptions/claims.toml"))``.
 - :class:`ClaimsResults` — ``params``, ``summary()``,
   ``simulate(economy_block, rng) -> xr.Dataset`` (ARCHITECTURE "Claims" contract).
-- :func:`block_generators` — the block's ``claims`` / ``major_accidents`` / ``mortality``
-  random streams (:mod:`actuary.rng`).
+- :func:`block_generators` — the block's ``claims`` / ``major_accidents`` / ``mortality`` /
+  ``claims_parameters`` random streams (:mod:`actuary.rng`).
 - :func:`exhaustion_probability` — how often major-accident costs exceed the reserve fund.
 
 Contract (what the projection relies on)
@@ -20,8 +20,10 @@ fund-paid yuan), `expenditure` (path, year, region, item) for `medical_benefits`
 `beneficiaries` (path, year, region, benefit_type). Also returned: `major_accident_victims` and
 `major_accident_cost` (path, year, region; the victims' lump-sum and medical cost by accident year,
 for `actuary.claims.exhaustion_probability` against the reserve). `rng` is either a mapping
-`{"claims", "major_accidents", "mortality"} → Generator` (the block's streams,
-`actuary.claims.block_generators(seed, block)`) or one Generator from which the three are spawned.
+`{"claims", "major_accidents", "mortality"} → Generator` (plus `"claims_parameters"`, needed only
+with `parameter_uncertainty.enabled`; the block's streams,
+`actuary.claims.block_generators(seed, block)`) or one Generator from which they are spawned. The
+result's attrs `claims_volatility`, `claims_parameter_uncertainty` (0/1) state the settings.
 The economy block must start the year after the data's last full year.
 `ClaimsModel.from_assumptions(AssumptionFile)` (via `ClaimsSpec.parse`) reads
 `models/assumptions/claims.toml`; `ClaimsResults.with_overrides(overrides)` applies projection

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,13 @@ class IncidenceFit:
     completion: np.ndarray
     comparison: pd.DataFrame
     cells: pd.DataFrame = field(repr=False)
+    #: Poisson-GLM coefficient names (``Intercept``, ``C(industry_class)[T.k]``,
+    #: ``C(region)[T.r]``, ``t``), their estimates and asymptotic covariance (the sandwich
+    #: of the Poisson MLE under the year and cell effects, :func:`_sandwich_cov`), the
+    #: sampling distribution of parameter uncertainty (:mod:`actuary.claims.uncertainty`)
+    coef_names: tuple[str, ...] = ()
+    coef: np.ndarray | None = field(default=None, repr=False)
+    coef_cov: np.ndarray | None = field(default=None, repr=False)
 
     def log_rate(self, regions: list[str], classes: list[int]) -> np.ndarray:
         """log claims per covered worker in ``base_year`` for (region, class), shape (R, C)."""
@@ -143,6 +151,34 @@ def _effects(params: pd.Series, name: str, levels: list[object]) -> dict[object,
         key = f"C({name})[T.{lv}]"
         out[lv] = float(params.get(key, 0.0))
     return out
+
+
+def _sandwich_cov(pois: Any, year: np.ndarray, sigma_year: float, alpha: float) -> np.ndarray:
+    r"""Covariance of the Poisson-GLM coefficients under the model's own over-dispersion.
+
+    The Poisson MLE stays consistent when counts are over-dispersed, but its covariance is the
+    sandwich :math:`I^{-1} J I^{-1}` with :math:`I = X^\top \operatorname{diag}(\mu) X` and
+    the score variance :math:`J = I + \alpha \sum_i \mu_i^2 x_i x_i^\top + \sigma_Y^2
+    \sum_t s_t s_t^\top`, :math:`s_t = \sum_{i \in t} \mu_i x_i` (cell gamma effect
+    :math:`\alpha`, year effect :math:`\sigma_Y` common to the cells of a year), because
+    :math:`\operatorname{Var} N_i = \mu_i + \alpha\mu_i^2` and
+    :math:`\operatorname{Cov}(N_i, N_j) = \sigma_Y^2 \mu_i \mu_j` within a year.
+    """
+    x = np.asarray(pois.model.exog, float)
+    mu = np.asarray(pois.fittedvalues, float)
+    info = x.T @ (mu[:, None] * x)
+    score = info + alpha * x.T @ ((mu**2)[:, None] * x)
+    if sigma_year > 0:
+        _, idx = np.unique(year, return_inverse=True)
+        s_t = np.zeros((int(idx.max()) + 1, x.shape[1]))
+        np.add.at(s_t, idx, mu[:, None] * x)
+        score = score + sigma_year**2 * s_t.T @ s_t
+    try:
+        inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        return np.full_like(info, np.nan)
+    cov = inv @ score @ inv
+    return 0.5 * (cov + cov.T)
 
 
 def fit_incidence(
@@ -216,6 +252,7 @@ def fit_incidence(
     regions = sorted(str(r) for r in cells["region"].unique())
     ce = {int(str(k)): v for k, v in _effects(pois.params, "industry_class", list(classes)).items()}
     re_ = {str(k): v for k, v in _effects(pois.params, "region", list(regions)).items()}
+    cov = _sandwich_cov(pois, cells["year"].to_numpy(), sigma_year, alpha_cell)
     return IncidenceFit(
         class_effect=ce,
         region_effect=re_,
@@ -228,4 +265,7 @@ def fit_incidence(
         completion=pi,
         comparison=comp,
         cells=cells,
+        coef_names=tuple(str(k) for k in pois.params.index),
+        coef=np.asarray(pois.params, float),
+        coef_cov=cov if np.all(np.isfinite(cov)) else None,
     )

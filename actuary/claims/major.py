@@ -50,6 +50,12 @@ class MajorFit:
         sf = (s / self.threshold) ** (-self.tail_index)  # P(S >= s) for the floor of a Pareto
         return float(self.threshold - 1 + sf.sum())
 
+    def mean_sizes(self, tail_index: np.ndarray) -> np.ndarray:
+        """:meth:`mean_size` at each of the indices ``tail_index`` (path,)."""
+        s = np.arange(self.threshold, self.max_victims + 1, dtype=float)
+        sf = (s[None, :] / self.threshold) ** (-np.asarray(tail_index, float)[:, None])
+        return self.threshold - 1 + sf.sum(axis=1)
+
 
 def fit_major(
     claims: pd.DataFrame,
@@ -104,15 +110,19 @@ def simulate_major(
     exposure_ratio: np.ndarray,
     region_prob: np.ndarray,
     rng: np.random.Generator,
-    rate: float | None = None,
+    rate: float | np.ndarray | None = None,
+    tail_index: np.ndarray | None = None,
 ) -> np.ndarray:
     """Victims by (path, year, region, outcome) for ``exposure_ratio`` of shape (path, year).
 
     Vectorised: one Poisson draw per path-year, Pareto sizes for up to the largest number of
     events drawn in the block, a categorical region per event and a multinomial split of each
-    region's victims into outcomes.
+    region's victims into outcomes. ``rate`` and ``tail_index`` may be given per path (shape
+    (path,), parameter uncertainty); by default the fitted values.
     """
     nu = fit.rate if rate is None else rate
+    if isinstance(nu, np.ndarray):
+        nu = nu[:, None]
     lam = nu * np.asarray(exposure_ratio, float)
     k = rng.poisson(lam)
     n_p, n_y = lam.shape
@@ -122,7 +132,8 @@ def simulate_major(
     if kmax == 0:
         return out
     u = rng.random((n_p, n_y, kmax))
-    size = np.floor(fit.threshold * (1.0 - u) ** (-1.0 / fit.tail_index))
+    a = fit.tail_index if tail_index is None else np.asarray(tail_index, float)[:, None, None]
+    size = np.floor(fit.threshold * (1.0 - u) ** (-1.0 / a))
     size = np.minimum(size, fit.max_victims)
     size = np.where(np.arange(kmax)[None, None, :] < k[..., None], size, 0.0)
     cum = np.cumsum(region_prob) / region_prob.sum()

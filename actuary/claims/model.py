@@ -34,7 +34,9 @@ years):
    amount :math:`\\bar a`), the Jilin practice of flat increments (吉人社办字〔2017〕62号,
    吉人社发〔2022〕24号, 吉人社发〔2023〕5号) expressed as a rule.
 
-With ``volatility = false`` every random draw is replaced by its mean (golden tests).
+With ``volatility = false`` every random draw is replaced by its mean (golden tests). With
+``parameter_uncertainty.enabled = true`` each path first draws its own incidence, outcome-mix,
+severity and major-accident parameters (:mod:`~actuary.claims.uncertainty`).
 """
 
 from __future__ import annotations
@@ -61,10 +63,15 @@ __all__ = [
 
 
 def block_generators(seed: int, block: int) -> dict[str, np.random.Generator]:
-    """The three random streams of the claims side for one block (:mod:`actuary.rng`)."""
+    """The random streams of the claims side for one block (:mod:`actuary.rng`): ``claims``,
+    ``major_accidents``, ``mortality`` and ``claims_parameters`` (drawn from only with
+    parameter uncertainty on, :mod:`actuary.claims.uncertainty`)."""
     from actuary.rng import generator
 
-    return {s: generator(seed, block, s) for s in ("claims", "major_accidents", "mortality")}
+    return {
+        s: generator(seed, block, s)
+        for s in ("claims", "major_accidents", "mortality", "claims_parameters")
+    }
 
 
 class ClaimsModel:

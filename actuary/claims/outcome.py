@@ -20,6 +20,7 @@ simulation uses (``outcome.model``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,21 @@ class OutcomeFit:
     ordinal: pd.DataFrame | None
     counts: pd.DataFrame
     comparison: pd.DataFrame
+    #: cumulative-logit estimates (class effects of classes 2-8, theta_1, log increments) and
+    #: their asymptotic covariance (inverse numerical Hessian of the negative log-likelihood),
+    #: the sampling distribution of parameter uncertainty; ``None`` when not fitted / singular
+    ordinal_coef: np.ndarray | None = None
+    ordinal_cov: np.ndarray | None = None
+
+    def ordinal_draws(self, x: np.ndarray) -> np.ndarray:
+        """Ordinal shares (path, class, ``OUTCOMES``) at parameter vectors ``x`` (path, k)."""
+        counts = self.counts[list(SEVERITY_ORDER)].to_numpy()
+        p = ordinal_probs(x, counts.shape[0])
+        tot = counts.sum(axis=1)
+        if (tot == 0).any() and (tot > 0).any():
+            p[:, tot == 0] = p[:, tot > 0].mean(axis=1, keepdims=True)
+        order = [SEVERITY_ORDER.index(o) for o in OUTCOMES]
+        return p[..., order]
 
     def shares(self, model: str) -> pd.DataFrame:
         """Shares of the chosen model (``"multinomial"`` or ``"ordinal"``)."""
@@ -57,7 +73,36 @@ class OutcomeFit:
         raise ValueError(f"unknown outcome model {model!r}")
 
 
-def _ordinal_shares(counts: np.ndarray, classes: list[int]) -> tuple[pd.DataFrame, float, int]:
+def ordinal_probs(x: np.ndarray, n_c: int) -> np.ndarray:
+    """Cumulative-logit cell probabilities (path, class, SEVERITY_ORDER) for parameter vectors
+    ``x`` (path, k) in the parametrisation of :func:`_ordinal_shares` (vectorised over paths)."""
+    x = np.atleast_2d(np.asarray(x, float))
+    n_p = x.shape[0]
+    eff = np.concatenate([np.zeros((n_p, 1)), x[:, : n_c - 1]], axis=1)
+    raw = x[:, n_c - 1 :]
+    cuts = np.cumsum(np.concatenate([raw[:, :1], np.exp(raw[:, 1:])], axis=1), axis=1)
+    cdf = expit(cuts[:, None, :] - eff[:, :, None])
+    zeros = np.zeros((n_p, n_c, 1))
+    cdf = np.concatenate([zeros, cdf, zeros + 1.0], axis=2)
+    return np.clip(np.diff(cdf, axis=2), 1e-300, 1.0)
+
+
+def _ordinal_cov(nll: Any, x: np.ndarray) -> np.ndarray | None:
+    """Inverse numerical Hessian of ``nll`` at the MLE ``x`` (``None`` when not invertible)."""
+    from statsmodels.tools.numdiff import approx_hess3
+
+    try:
+        cov = np.linalg.inv(approx_hess3(x, nll))
+    except np.linalg.LinAlgError:
+        return None
+    cov = 0.5 * (cov + cov.T)
+    ok = np.all(np.isfinite(cov)) and np.all(np.linalg.eigvalsh(cov) > 0)
+    return cov if ok else None
+
+
+def _ordinal_shares(
+    counts: np.ndarray, classes: list[int]
+) -> tuple[pd.DataFrame, float, int, np.ndarray, np.ndarray | None]:
     """Cumulative-logit MLE on the class × outcome count table (columns in SEVERITY_ORDER).
 
     With class as the only covariate the claim-level likelihood depends on the data only
@@ -91,7 +136,8 @@ def _ordinal_shares(counts: np.ndarray, classes: list[int]) -> tuple[pd.DataFram
     p = probs(res.x)
     p[tot == 0] = p[tot > 0].mean(axis=0) if (tot > 0).any() else p[tot == 0]
     df = pd.DataFrame(p, index=classes, columns=list(SEVERITY_ORDER))
-    return df[list(OUTCOMES)], -float(res.fun), int(x0.size)
+    x_hat = np.asarray(res.x, float)
+    return df[list(OUTCOMES)], -float(res.fun), int(x0.size), x_hat, _ordinal_cov(nll, x_hat)
 
 
 def fit_outcome_mix(claims: pd.DataFrame, ordinal: bool = True) -> OutcomeFit:
@@ -115,10 +161,19 @@ def fit_outcome_mix(claims: pd.DataFrame, ordinal: bool = True) -> OutcomeFit:
         ll_multi = float(np.nansum(np.where(counts > 0, counts * np.log(multi), 0.0)))
     n_par_multi = int((counts.sum(axis=1) > 0).sum() * (len(OUTCOMES) - 1))
     rows = [{"model": "multinomial", "loglik": ll_multi, "n_params": n_par_multi}]
-    ord_df = None
+    ord_df = ord_x = ord_cov = None
     if ordinal:
-        ord_df, ll_ord, k_ord = _ordinal_shares(counts[list(SEVERITY_ORDER)].to_numpy(), classes)
+        ord_df, ll_ord, k_ord, ord_x, ord_cov = _ordinal_shares(
+            counts[list(SEVERITY_ORDER)].to_numpy(), classes
+        )
         rows.append({"model": "ordinal", "loglik": ll_ord, "n_params": k_ord})
     comp = pd.DataFrame(rows).set_index("model")
     comp["aic"] = 2 * comp["n_params"] - 2 * comp["loglik"]
-    return OutcomeFit(multinomial=multi, ordinal=ord_df, counts=counts, comparison=comp)
+    return OutcomeFit(
+        multinomial=multi,
+        ordinal=ord_df,
+        counts=counts,
+        comparison=comp,
+        ordinal_coef=ord_x,
+        ordinal_cov=ord_cov,
+    )

@@ -88,7 +88,35 @@ class ClaimsResults(FittedClaims):
                 else {},
                 "entry_lag": {k: v.tolist() for k, v in self.entry_lag.items()},
             },
+            "parameter_uncertainty": self.uncertainty_params(),
             "spec": self.spec.as_dict(),
+        }
+
+    def uncertainty_params(self) -> dict[str, Any]:
+        """The parameter-uncertainty setting and the spread of each drawn parameter
+        (:mod:`actuary.claims.uncertainty`)."""
+        inc, maj = self.incidence, self.major
+        se = (
+            dict(zip(inc.coef_names, np.sqrt(np.diag(inc.coef_cov)).tolist(), strict=True))
+            if inc.coef_cov is not None
+            else {}
+        )
+        return {
+            "enabled": bool(self.spec.parameter_uncertainty),
+            "random_stream": "claims_parameters",
+            "incidence": "GLM coefficients ~ asymptotic normal "
+            "(sandwich covariance with the year and cell effects)",
+            "incidence_se": se,
+            "outcome": (
+                "cumulative-logit parameters ~ asymptotic normal"
+                if self.spec.outcome_model == "ordinal"
+                else "shares per class ~ Dirichlet(observed counts)"
+            ),
+            "severity": "gamma-GLM coefficients ~ asymptotic normal (cov_params)",
+            "major_rate": f"Gamma(shape {maj.n_events}, rate {maj.n_years} years)",
+            "major_tail_index": f"a_hat * Gamma({maj.n_events}, 1) / {maj.n_events}"
+            if maj.n_events >= 2
+            else "fixed (fewer than 2 events)",
         }
 
     def with_overrides(self, overrides: Iterable[Override]) -> ClaimsResults:
@@ -157,6 +185,15 @@ class ClaimsResults(FittedClaims):
             f"  major accidents: {m.n_events} events in {m.n_years} yrs, rate {m.rate:.3f}/yr,"
             f" Pareto index {m.tail_index:.2f} (s0={m.threshold})"
         )
+        lines.append(
+            "  parameter uncertainty: "
+            + (
+                "on (each path draws incidence, outcome-mix, severity and major-accident "
+                "parameters from their sampling distribution)"
+                if self.spec.parameter_uncertainty
+                else "off (point estimates; only process noise simulated)"
+            )
+        )
         if len(self.stock_table):
             st = self.stock_table.groupby("benefit_type")["persons"].sum()
             lines.append("  stock: " + ", ".join(f"{k} {int(v)}" for k, v in st.items()))
@@ -186,8 +223,9 @@ class ClaimsResults(FittedClaims):
             region, industry_class).
         rng
             Either a mapping with the block's generators of the streams ``"claims"``,
-            ``"major_accidents"`` and ``"mortality"`` (:func:`block_generators`), or one
-            generator from which the three are spawned.
+            ``"major_accidents"``, ``"mortality"`` and, needed only with
+            ``parameter_uncertainty`` on, ``"claims_parameters"`` (:func:`block_generators`),
+            or one generator from which they are spawned.
 
         Returns
         -------
@@ -196,8 +234,12 @@ class ClaimsResults(FittedClaims):
         ``beneficiaries`` (path, year, region, benefit_type), and ``major_accident_victims``,
         ``major_accident_cost`` (path, year, region).
         """
+        g_par: np.random.Generator | None
         if isinstance(rng, Mapping):
             g_claims, g_major, g_mort = rng["claims"], rng["major_accidents"], rng["mortality"]
+            g_par = rng.get("claims_parameters")
         else:
             g_claims, g_major, g_mort = rng.spawn(3)
-        return simulate_block(self, economy_block, g_claims, g_major, g_mort)
+            # a fourth child only when it is used: the first three are those of spawn(3)
+            g_par = rng.spawn(1)[0] if self.spec.parameter_uncertainty else None
+        return simulate_block(self, economy_block, g_claims, g_major, g_mort, g_par)

@@ -59,6 +59,11 @@ class SeverityFit:
     ref_year: int  # accident year at which ``mean`` is stated
     #: per item: "A" (cost relative to the area wage A) or "yuan" (nominal fee-schedule item)
     unit: tuple[str, ...] = ()
+    #: (item, outcome + 1, outcome + 1): asymptotic covariance of the gamma-GLM coefficients
+    #: (statsmodels ``cov_params()``) laid out as log mean of each outcome, then the trend;
+    #: zero rows for coefficients not estimated (the sampling distribution of parameter
+    #: uncertainty, :mod:`actuary.claims.uncertainty`)
+    coef_cov: np.ndarray | None = None
 
     def is_nominal(self, item: str) -> bool:
         """Whether ``item`` is modelled in yuan (not relative to the area wage)."""
@@ -104,6 +109,7 @@ def fit_severity(
     n_cl = np.zeros((len(items), n_o))
     trend_coef = np.zeros(len(items))
     trend_se = np.zeros(len(items))
+    coef_cov = np.zeros((len(items), n_o + 1, n_o + 1))
     ay = per_claim["ay"].to_numpy(int) if "ay" in per_claim else np.zeros(len(per_claim), int)
     ref = int(ay.max()) if ref_year is None and ay.size else int(ref_year or 0)
     t = (ay - ref).astype(float)
@@ -154,10 +160,19 @@ def fit_severity(
                 trend_se[j] = float(np.asarray(res.bse)[-1])
             mu_i = mean[j][code] * np.exp(trend_coef[j] * tt)
             k = x.shape[1]
+            phi = float(res.scale)
             if pos.sum() > k:
-                phi = float((((yy - mu_i) / mu_i) ** 2).sum() / (pos.sum() - k))
-                if phi > 0:
-                    shape[j] = 1.0 / phi
+                phi_claims = float((((yy - mu_i) / mu_i) ** 2).sum() / (pos.sum() - k))
+                if phi_claims > 0:
+                    shape[j] = 1.0 / phi_claims
+                    phi = phi_claims
+            # covariance of the claim-level fit: (X'WX)^-1 of the grouped fit (the same
+            # information) times the claim-level Pearson dispersion
+            scale = float(res.scale)
+            cv = np.asarray(res.cov_params(), float) * (phi / scale if scale > 0 else 1.0)
+            if np.all(np.isfinite(cv)):
+                at = [*present, n_o][: x.shape[1]]
+                coef_cov[j][np.ix_(at, at)] = cv
         for o_i, o in enumerate(OUTCOMES):
             rows.append(
                 {
@@ -183,4 +198,5 @@ def fit_severity(
         trend_se=trend_se,
         ref_year=ref,
         unit=tuple("yuan" if i in nominal else "A" for i in items),
+        coef_cov=coef_cov,
     )

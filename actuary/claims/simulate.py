@@ -14,6 +14,7 @@ from actuary.claims.codes import DEATH, FORMULA_ITEMS, INDEX_GROUPS, NURSING, OU
 from actuary.claims.fitted import FittedClaims
 from actuary.claims.major import simulate_major
 from actuary.claims.tables import stream_tables
+from actuary.claims.uncertainty import ParameterDraws, draw_parameters
 from actuary.errors import InputError
 
 __all__ = ["simulate_block"]
@@ -25,7 +26,11 @@ def simulate_block(
     g_claims: np.random.Generator,
     g_major: np.random.Generator,
     g_mort: np.random.Generator,
+    g_par: np.random.Generator | None = None,
 ) -> xr.Dataset:
+    """One block of paths (module docstring); ``g_par`` is the block's ``claims_parameters``
+    stream, drawn from only when ``parameter_uncertainty`` is on
+    (:mod:`actuary.claims.uncertainty`)."""
     spec = res.spec
     vol = spec.volatility
     years = np.asarray(eco[dims.YEAR].values, int)
@@ -68,11 +73,25 @@ def simulate_block(
         .sel({dims.INDUSTRY: classes})
         .values
     )
+    # --- 0. per-path parameters (parameter uncertainty) ----------------------------------
+    draws: ParameterDraws | None = None
+    if spec.parameter_uncertainty:
+        if g_par is None:
+            raise ValueError(
+                "claims parameter uncertainty needs the block's 'claims_parameters' stream "
+                "(actuary.claims.block_generators)"
+            )
+        draws = draw_parameters(res, regions, classes, P, g_par)
     # --- 1. counts ---------------------------------------------------------------------
     inc = res.incidence
     lr = inc.log_rate(regions, classes)  # (R, C)
     t = years - inc.base_year
-    lam = workers * np.exp(lr[None, None] + res.trend * t[None, :, None, None])
+    if draws is None:
+        lam = workers * np.exp(lr[None, None] + res.trend * t[None, :, None, None])
+    else:
+        lam = workers * np.exp(
+            draws.log_rate[:, None] + draws.trend[:, None, None, None] * t[None, :, None, None]
+        )
     if vol and spec.year_effect and inc.sigma_year > 0:
         s2 = np.log1p(inc.sigma_year**2)
         ye = np.exp(g_claims.normal(-0.5 * s2, np.sqrt(s2), (P, H)))
@@ -81,7 +100,10 @@ def simulate_block(
         a = inc.alpha_cell
         lam = lam * g_claims.gamma(1.0 / a, a, lam.shape)
     shares = res.outcome.shares(spec.outcome_model).reindex(index=classes).to_numpy()  # (C, O)
-    mu = np.einsum("pyrc,co->pyro", lam, shares)
+    if draws is None:
+        mu = np.einsum("pyrc,co->pyro", lam, shares)
+    else:
+        mu = np.einsum("pyrc,pco->pyro", lam, draws.shares)
     N = g_claims.poisson(mu).astype(float) if vol else mu
     # --- major accidents -----------------------------------------------------------------
     tot_w = workers.sum(axis=(2, 3))
@@ -90,7 +112,19 @@ def simulate_block(
     if spec.major_tail_index is not None:
         maj = replace(maj, tail_index=spec.major_tail_index)
     nu = maj.rate if spec.major_rate is None else spec.major_rate
-    if vol:
+    if draws is not None:
+        nu_p, a_p = draws.major_rate, draws.major_tail_index
+        if vol:
+            M = simulate_major(
+                maj, ratio, res.major_region_prob, g_major, rate=nu_p, tail_index=a_p
+            )
+        else:
+            M = (
+                (nu_p[:, None] * ratio * maj.mean_sizes(a_p)[:, None])[:, :, None, None]
+                * res.major_region_prob[None, None, :, None]
+                * maj.outcome_mix[None, None, None, :]
+            )
+    elif vol:
         M = simulate_major(maj, ratio, res.major_region_prob, g_major, rate=nu)
     else:
         M = (
@@ -112,14 +146,18 @@ def simulate_block(
             tau = sev.trend[k] if spec.severity_trend is None else spec.severity_trend
             nominal = sev.is_nominal(item)
             # a fee-schedule item is in yuan: no wage index and no medical excess inflation
-            growth = np.exp(tau * (years - sev.ref_year)) * (
-                1.0 if nominal else (1.0 + spec.excess_inflation) ** (years - res.last_year)
-            )
+            infl = 1.0 if nominal else (1.0 + spec.excess_inflation) ** (years - res.last_year)
+            growth = np.exp(tau * (years - sev.ref_year)) * infl
             unit = np.ones_like(A) if nominal else A
+            mean_k = sev.mean[k][None, :]  # (1 or path, outcome)
+            g_py = growth[None, :]  # (1 or path, year)
+            if draws is not None:
+                # per-path coefficients: mean of a positive claim and trend
+                mean_k = draws.severity_mean[:, k, :]
+                tau_p = draws.severity_trend[:, k]
+                g_py = np.exp(tau_p[:, None] * (years - sev.ref_year)[None, :]) * infl
             scale = (
-                (sev.mean[k] / sev.shape[k])[None, None, None, :]
-                * unit[..., None]
-                * growth[None, :, None, None]
+                (mean_k / sev.shape[k])[:, None, None, :] * unit[..., None] * g_py[:, :, None, None]
             )
             if vol:
                 npos = g_claims.binomial(NT_int, sev.p_positive[k][None, None, None, :])
@@ -127,8 +165,8 @@ def simulate_block(
             else:
                 cost = NT * sev.p_positive[k] * sev.shape[k] * scale
             U[..., j] = cost.sum(-1)
-            per_claim_mean = sev.p_positive[k] * sev.mean[k]
-            Umaj += (M * per_claim_mean[None, None, None, :]).sum(-1) * unit * growth[None, :, None]
+            per_claim_mean = sev.p_positive[k][None, :] * mean_k
+            Umaj += (M * per_claim_mean[:, None, None, :]).sum(-1) * unit * g_py[:, :, None]
     mult_by_year = [res.profile_multipliers(int(y)) for y in years]
     rel = np.asarray(res.wage_relativity, float)
     for j, item in enumerate(cl_items):
@@ -216,6 +254,7 @@ def simulate_block(
         },
     )
     ds.attrs["claims_volatility"] = int(vol)
+    ds.attrs["claims_parameter_uncertainty"] = int(spec.parameter_uncertainty)
     return ds
 
 

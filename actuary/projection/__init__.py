@@ -31,7 +31,8 @@ year's multipliers (path × class); a rule must act path by path. When
 (current) year, the engine conditions that year before the roll-forward so that the mean over paths
 of each sub-unit × item equals `actuary.outturn.expected_outturn` (the mean current-year closing
 balance then equals the budget's expected closing balance; `FundFlows.current_year`,
-`ds.attrs["current_year_factors"]`).
+`ds.attrs["current_year_factors"]`). `ds.attrs["claims_parameter_uncertainty"]` states per scenario
+whether each path drew its own claims parameters (`"baseline: off"`, `actuary.claims.uncertainty`).
 
 **Re-projecting without re-simulating** (`actuary.projection.flows`): `Projection.flows[scenario]`
 is a `FundFlows` — `contributions` (path, year, region, class) at multiplier 1, `benefits` (path,

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 
 #: Random streams of the claims side (``actuary.rng.STREAMS``), one generator each per block.
-CLAIMS_STREAMS = ("claims", "major_accidents", "mortality")
+CLAIMS_STREAMS = ("claims", "major_accidents", "mortality", "claims_parameters")
 
 __all__ = [
     "Projection",
@@ -581,6 +581,10 @@ def project(
     ds[dims.SCENARIO] = ds[dims.SCENARIO].astype(object)
     ds.attrs.update(_attrs(run, base, names))
     ds.attrs.update(_conditioning_attrs(run, models, names, records, through))
+    ds.attrs["claims_parameter_uncertainty"] = "; ".join(
+        f"{n}: {'on' if getattr(models[n].claims.spec, 'parameter_uncertainty', False) else 'off'}"
+        for n in names
+    )
     return Projection(run=run, data=ds, base=base, flows=flows)
 
 

@@ -3,7 +3,8 @@
 Every modelling assumption of the claims side comes from this file (value, unit, basis and a
 source or note per key, :mod:`actuary.spec.assumptions`); misspelt keys, wrong units, values
 outside their plausible range (:data:`BOUNDS`) and a mortality table that is not a CSV table
-with the named columns are errors naming the file and the key.
+with the named columns are errors naming the file and the key. Keys of :data:`OPTIONAL` may be
+left out (``parameter_uncertainty.enabled``: false).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from actuary.errors import InputError
 from actuary.spec.assumptions import AssumptionFile, assumption_file_from
 from actuary.spec.bounds import Bound, check_bound
 
-__all__ = ["BOUNDS", "KEYS", "ClaimsSpec"]
+__all__ = ["BOUNDS", "KEYS", "OPTIONAL", "ClaimsSpec"]
 
 #: (key, unit) of every assumption the claims model reads.
 KEYS: dict[str, str] = {
@@ -62,7 +63,11 @@ KEYS: dict[str, str] = {
     "major.max_victims": "victims",
     "major.rate": "events/year",
     "major.tail_index": "-",
+    "parameter_uncertainty.enabled": "flag",
 }
+
+#: Keys that may be left out of a claims file (their default keeps older files valid).
+OPTIONAL: dict[str, Any] = {"parameter_uncertainty.enabled": False}
 
 _LOAD = (
     "multiple of the CL2010-2013 q_x (data/public/china_cl_2010_2013_mortality.csv): impaired "
@@ -207,6 +212,8 @@ class ClaimsSpec:
     major_max_victims: int = 300
     major_rate: float | None = None  # None: fitted
     major_tail_index: float | None = None  # None: fitted
+    #: each path draws its own claims parameters from the estimates' sampling distribution
+    parameter_uncertainty: bool = False
     assumptions: AssumptionFile | None = None
 
     @classmethod
@@ -221,7 +228,9 @@ class ClaimsSpec:
         f = assumption_file_from(source, file=file)
         f.check_keys(KEYS)
         v = {k: f.value(k, unit) for k, unit in KEYS.items() if k in f}
-        missing = [k for k in KEYS if k not in f]
+        for k, default in OPTIONAL.items():
+            v.setdefault(k, default)
+        missing = [k for k in KEYS if k not in f and k not in OPTIONAL]
         if missing:
             raise InputError("required assumption is missing", file=f.path, field=missing[0])
         for key, bound in BOUNDS.items():
@@ -311,6 +320,7 @@ class ClaimsSpec:
             major_max_victims=int(num("major.max_victims", 1)),
             major_rate=fitted_or_num("major.rate"),
             major_tail_index=fitted_or_num("major.tail_index"),
+            parameter_uncertainty=flag("parameter_uncertainty.enabled"),
             assumptions=f,
         )
         _check_mortality_table(table, out.mortality_table_male, out.mortality_table_female, f.path)
