@@ -47,7 +47,8 @@ def _prov_coverage(ds: xr.Dataset) -> xr.DataArray:
 def _prov_collection(ds: xr.Dataset) -> xr.DataArray:
     due = ds.covered_payroll  # weight by payroll (the contributions due scale with it)
     return (ds.collection_rate * due.sum("industry_class")).sum("region") / due.sum(
-        ("region", "industry_class"))
+        ("region", "industry_class")
+    )
 
 
 SIM_TARGETS: dict[str, tuple[bool, Callable[[xr.Dataset], xr.DataArray]]] = {
@@ -103,8 +104,9 @@ class BacktestResult:
         return out[["n", "rmse_model", "rmse_rw_drift", "ratio", "cover_80", "cover_95"]]
 
 
-def _record(q: str, log: bool, origin: int, h: int, actual: float, draws: np.ndarray,
-            hist: pd.Series) -> dict[str, object]:
+def _record(
+    q: str, log: bool, origin: int, h: int, actual: float, draws: np.ndarray, hist: pd.Series
+) -> dict[str, object]:
     tr = np.log if log else (lambda v: v)
     a = float(tr(actual))
     d = np.asarray(tr(draws), dtype=np.float64)
@@ -114,9 +116,16 @@ def _record(q: str, log: bool, origin: int, h: int, actual: float, draws: np.nda
     med = float(np.median(d))
     q10, q90, q025, q975 = np.quantile(d, [0.1, 0.9, 0.025, 0.975])
     return {
-        "quantity": q, "origin": origin, "horizon": h, "actual": a, "forecast": med,
-        "rw_forecast": rw, "err_model": med - a, "err_rw": rw - a,
-        "in80": bool(q10 <= a <= q90), "in95": bool(q025 <= a <= q975),
+        "quantity": q,
+        "origin": origin,
+        "horizon": h,
+        "actual": a,
+        "forecast": med,
+        "rw_forecast": rw,
+        "err_model": med - a,
+        "err_rw": rw - a,
+        "in80": bool(q10 <= a <= q90),
+        "in95": bool(q025 <= a <= q975),
     }
 
 
@@ -139,14 +148,23 @@ def backtest_model(
         h = history.until(origin)
         res = EconomyModel(spec).fit(h)
         last = min(origin + horizons, years[-1])
-        ds = res.simulate(range(origin + 1, last + 1), n_paths,
-                          np.random.default_rng([seed, origin]))
+        ds = res.simulate(
+            range(origin + 1, last + 1), n_paths, np.random.default_rng([seed, origin])
+        )
         for q, (log, fn) in SIM_TARGETS.items():
             sim = fn(ds)
             for yr in range(origin + 1, last + 1):
-                rows.append(_record(q, log, origin, yr - origin, float(obs[q].to_numpy()[
-                    list(obs.index).index(yr)]),
-                                    sim.sel(year=yr).values, obs[q].loc[:origin]))
+                rows.append(
+                    _record(
+                        q,
+                        log,
+                        origin,
+                        yr - origin,
+                        float(obs[q].to_numpy()[list(obs.index).index(yr)]),
+                        sim.sel(year=yr).values,
+                        obs[q].loc[:origin],
+                    )
+                )
     return BacktestResult(pd.DataFrame(rows))
 
 
@@ -177,13 +195,17 @@ def backtest_series(
     for origin in range(first_origin, yrs[-1]):
         hist = s.loc[:origin]
         growth = (hist / hist.shift(1) - 1).iloc[1:].to_frame("wage_growth")
-        res = GrowthSystem(form="ar", max_ar_order=max_ar_order,
-                           bias_correct=bias_correct).fit(growth)
+        res = GrowthSystem(form="ar", max_ar_order=max_ar_order, bias_correct=bias_correct).fit(
+            growth
+        )
         last = min(origin + horizons, yrs[-1])
         n_h = last - origin
-        y = res.simulate(list(range(origin + 1, last + 1)), n_paths,
-                         np.random.default_rng([seed, origin]),
-                         uncertainty=parameter_uncertainty)
+        y = res.simulate(
+            list(range(origin + 1, last + 1)),
+            n_paths,
+            np.random.default_rng([seed, origin]),
+            uncertainty=parameter_uncertainty,
+        )
         lvl = float(hist.iloc[-1]) * np.exp(np.cumsum(y[:, :, 0], axis=1))
         for j in range(n_h):
             yr = origin + 1 + j
@@ -199,7 +221,8 @@ def format_table(tab: pd.DataFrame, digits: int = 3) -> str:
         q, h = idx if isinstance(idx, tuple) else (idx, "")
         vals = [str(q), str(h), str(int(row["n"]))] + [
             f"{row[c]:.{digits + 1 if c.startswith('rmse') else digits}f}"
-            for c in tab.columns if c != "n"
+            for c in tab.columns
+            if c != "n"
         ]
         lines.append("| " + " | ".join(vals) + " |")
     return "\n".join(lines)
