@@ -15,6 +15,13 @@ compared with what happened:
 
 Errors are reported in the scale of comparison: log points (≈ relative error) for levels,
 fraction points for rates.
+
+:func:`backtest_series` and :func:`backtest_candidates` take one level series that may miss
+years (2020 of the public Jilin wage series): origins and scored outcomes are the observed
+years, the random walk with drift uses the drift per year over the observed span.
+:func:`backtest_candidates` scores every wage candidate of :mod:`actuary.economy.candidates`
+and their out-of-sample mixture, whose weights at each origin come from that origin's history
+only.
 """
 
 from __future__ import annotations
@@ -26,6 +33,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from actuary.economy.candidates import (
+    CANDIDATES,
+    FITTERS,
+    MIN_TRAIN,
+    CandidateFit,
+    fit_mixture,
+    log_series,
+)
 from actuary.economy.history import EconomyHistory
 from actuary.economy.model import EconomyModel, EconomySpec
 from actuary.economy.processes import GrowthSystem
@@ -110,8 +125,15 @@ def _record(
     tr = np.log if log else (lambda v: v)
     a = float(tr(actual))
     d = np.asarray(tr(draws), dtype=np.float64)
+    hist = hist.dropna()
     past = np.asarray(tr(hist.to_numpy(np.float64)))
-    drift = float(np.mean(np.diff(past))) if len(past) > 1 else 0.0
+    yrs = np.asarray(hist.index, dtype=np.float64)
+    if len(past) < 2:
+        drift = 0.0
+    elif np.all(np.diff(yrs) == 1):
+        drift = float(np.mean(np.diff(past)))
+    else:  # a missing year: the drift per year over the observed span
+        drift = float((past[-1] - past[0]) / (yrs[-1] - yrs[0]))
     rw = float(past[-1] + h * drift)
     med = float(np.median(d))
     q10, q90, q025, q975 = np.quantile(d, [0.1, 0.9, 0.025, 0.975])
@@ -185,16 +207,22 @@ def backtest_series(
     The growth system is fitted in its ``"ar"`` form to :math:`\Delta\log x_t` (AR order 0/1 by
     BIC) up to each origin, simulated, and the forecast of :math:`\log x_{T+h}` compared with
     the outcome and with the random walk with drift. Used on the public Jilin wage series
-    (``data/public``), which is longer than the synthetic history.
+    (``data/public``), which is longer than the synthetic history. A missing year (2020 of
+    that series) is filled log-linearly for the fits and is neither an origin nor an outcome.
     """
     s = levels.dropna().astype(float)
+    s.index = s.index.astype(int)
     yrs = [int(y) for y in s.index]
-    if yrs != list(range(yrs[0], yrs[-1] + 1)):
-        raise ValueError("the level series must have consecutive years")
+    # a missing year (e.g. 2020) is filled log-linearly for the fit only; it is never an origin
+    # or a scored outcome
+    filled = np.exp(log_series(s.reindex(range(yrs[0], yrs[-1] + 1))).interpolate())
     rows: list[dict[str, object]] = []
     for origin in range(first_origin, yrs[-1]):
+        if origin not in s.index:
+            continue
         hist = s.loc[:origin]
-        growth = (hist / hist.shift(1) - 1).iloc[1:].to_frame("wage_growth")
+        fh = filled.loc[:origin]
+        growth = (fh / fh.shift(1) - 1).iloc[1:].to_frame("wage_growth")
         res = GrowthSystem(form="ar", max_ar_order=max_ar_order, bias_correct=bias_correct).fit(
             growth
         )
@@ -209,7 +237,75 @@ def backtest_series(
         lvl = float(hist.iloc[-1]) * np.exp(np.cumsum(y[:, :, 0], axis=1))
         for j in range(n_h):
             yr = origin + 1 + j
+            if yr not in s.index:
+                continue
             rows.append(_record(name, True, origin, j + 1, float(s.loc[yr]), lvl[:, j], hist))
+    return BacktestResult(pd.DataFrame(rows))
+
+
+def backtest_candidates(
+    levels: pd.Series,
+    *,
+    first_origin: int,
+    horizons: int = 3,
+    n_paths: int = 2000,
+    seed: int = 0,
+    parameter_uncertainty: bool = True,
+    names: Sequence[str] = CANDIDATES,
+    mixture: bool = True,
+    min_train: int = MIN_TRAIN,
+    name: str = "level",
+) -> BacktestResult:
+    r"""Rolling-origin backtest of each wage candidate and of their out-of-sample mixture.
+
+    ``levels`` may miss years (absent or NaN): origins and scored outcomes are the observed
+    years. At each origin every candidate (:mod:`actuary.economy.candidates`) is fitted to the
+    history up to the origin and simulated; the mixture's weights come from a rolling-origin
+    scoring *inside* that history only (no look-ahead). Records are labelled
+    ``"<name>:<model>"`` (``"<name>:oos_mixture"`` for the mixture).
+    """
+    s = levels.dropna().astype(float)
+    s.index = s.index.astype(int)
+    x = log_series(s)
+    rows: list[dict[str, object]] = []
+    for origin in [int(y) for y in s.index if first_origin <= y < s.index[-1]]:
+        hist = s.loc[:origin]
+        xh = x.loc[:origin]
+        targets = [y for y in range(origin + 1, origin + horizons + 1) if y in s.index]
+        if not targets:
+            continue
+        n_h = max(targets) - origin
+        fits: dict[str, CandidateFit] = {n: FITTERS[n](xh) for n in names}
+        sims: dict[str, np.ndarray] = {}
+        for j, (n, f) in enumerate(fits.items()):
+            sims[n] = f.simulate(
+                n_h,
+                n_paths,
+                np.random.default_rng([seed, origin, j]),
+                uncertainty=parameter_uncertainty,
+            )
+        if mixture:
+            mix = fit_mixture(xh, names, horizons=horizons, min_train=min_train)
+            sims["oos_mixture"] = mix.simulate(
+                n_h,
+                n_paths,
+                np.random.default_rng([seed, origin, 99]),
+                uncertainty=parameter_uncertainty,
+            )
+        for n, d in sims.items():
+            lvl = float(hist.iloc[-1]) * np.exp(d)
+            for yr in targets:
+                rows.append(
+                    _record(
+                        f"{name}:{n}",
+                        True,
+                        origin,
+                        yr - origin,
+                        float(s.loc[yr]),
+                        lvl[:, yr - origin - 1],
+                        hist,
+                    )
+                )
     return BacktestResult(pd.DataFrame(rows))
 
 

@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from actuary import dims
+from actuary.economy.candidates import WageMixture, fit_mixture, log_series
 from actuary.economy.history import EconomyBase, EconomyHistory, history_from
 from actuary.economy.processes import (
     GROWTH_SERIES,
@@ -64,7 +65,7 @@ from actuary.economy.processes import (
 from actuary.errors import InputError
 from actuary.rng import BLOCK_SIZE, generator, path_blocks
 from actuary.spec.assumptions import AssumptionFile, Override
-from actuary.spec.economy import PIN_TARGETS, EconomySpec, normalise_target
+from actuary.spec.economy import MIXTURE_FORM, PIN_TARGETS, EconomySpec, normalise_target
 
 if TYPE_CHECKING:
     from actuary.data import ProvinceData
@@ -98,6 +99,8 @@ class EconomyParams:
     collection: PanelARResults
     collection_mean: FloatArray  # (R,) long-run logit level m_r
     base: EconomyBase
+    #: provincial wage model of the ``"oos_mixture"`` form (None: the growth system's wage)
+    wage_mixture: WageMixture | None = None
 
 
 def _by_region_or_class(
@@ -157,9 +160,11 @@ class EconomyModel:
         if self.spec.history_first_year is not None:
             h = h.since(self.spec.history_first_year)
         spec = self.spec
-        growth = GrowthSystem(spec.form, spec.max_ar_order, spec.ar_bias_correction).fit(
-            h.growth_frame()
-        )
+        mixture = spec.form == MIXTURE_FORM
+        growth = GrowthSystem(
+            "auto" if mixture else spec.form, spec.max_ar_order, spec.ar_bias_correction
+        ).fit(h.growth_frame())
+        wage_mix = fit_mixture(log_series(h.economy["avg_wage"])) if mixture else None
         wage_dev = PanelAR("regional_wage").fit(h.regional_wage_deviation())
         emp_dev = PanelAR("regional_employment").fit(h.regional_employment_deviation())
         base = h.base()
@@ -200,7 +205,7 @@ class EconomyModel:
                 )[:, 0]
             )
         col = PanelAR("collection").fit(logit_col - m)
-        params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base)
+        params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base, wage_mix)
         res = EconomyResults(spec=spec, params=params, source="fitted", history=h)
         return res.with_overrides(spec.adjustments)
 
@@ -286,6 +291,11 @@ class EconomyResults:
             f"uncertainty {'on' if self.spec.parameter_uncertainty else 'off'}; volatility "
             f"scale {self.spec.volatility_scale}",
             p.growth.summary(),
+            *(
+                []
+                if p.wage_mixture is None
+                else [p.wage_mixture.summary() + " (replaces the growth system's wage_growth)"]
+            ),
             p.regional_wage.summary(),
             p.regional_employment.summary(),
             p.coverage.summary(),
@@ -355,6 +365,20 @@ class EconomyResults:
             g.params.names, g.initial, mean, ar, chol, ny, rng, vol, growth_pins, sim_years
         )
         names = list(g.params.names)
+        if p.wage_mixture is not None and "wage_growth" in names:
+            # the "oos_mixture" form: the provincial wage comes from the candidate mixture, drawn
+            # from a generator jumped far ahead of this block's stream, so every other draw of
+            # the block is the same as in the growth-system form
+            wi = names.index("wage_growth")
+            jumped = getattr(rng.bit_generator, "jumped", None)
+            if jumped is None:
+                raise TypeError("the oos_mixture form needs a jumpable bit generator (PCG64)")
+            mix_rng = np.random.Generator(jumped())
+            cum = p.wage_mixture.simulate(ny, n, mix_rng, uncertainty=unc, volatility_scale=vol)
+            y[:, :, wi] = np.diff(cum, axis=1, prepend=0.0)
+            for (name, yr), val in growth_pins.items():
+                if name == "wage_growth" and yr in sim_years:
+                    y[:, sim_years.index(yr), wi] = to_internal(name, val)
 
         def series(name: str) -> FloatArray:
             return y[:, :, names.index(name)]
@@ -458,7 +482,11 @@ class EconomyResults:
             "model": "actuary.economy.EconomyModel",
             "source": self.source,
             "base_year": self.params.base.base_year,
-            "growth_form": self.params.growth.params.form,
+            "growth_form": (
+                self.params.growth.params.form
+                if self.params.wage_mixture is None
+                else f"{self.params.growth.params.form}+{MIXTURE_FORM}"
+            ),
             "parameter_uncertainty": int(self.spec.parameter_uncertainty),
             "volatility_scale": float(self.spec.volatility_scale),
             "overrides": json.dumps(
