@@ -425,10 +425,6 @@ class WageMixture:
                 )
         return out
 
-    def model_of_paths(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """The model index each path would use (the first draw of :meth:`simulate`)."""
-        return np.asarray(rng.choice(len(self.fits), size=n, p=self.weights), dtype=np.float64)
-
 
 def fit_mixture(
     log_levels: pd.Series,

@@ -21,7 +21,10 @@ employment by class is not in the data), :math:`\kappa_{r,k}` the class wage rel
 per covered worker ÷ regional average wage, base-year exposure), :math:`\tilde W_t` the
 employment-weighted mean of the regional wages grown at the provincial rate and
 :math:`\tilde E_t` the sum of regional employment grown at the provincial rate. The simulation
-starts from the observed values of the last history year.
+starts from the observed values of the last history year. With ``form = "oos_mixture"`` the
+provincial wage growth :math:`y^w` comes instead from the out-of-sample weighted mixture of
+wage candidates (:class:`~actuary.economy.candidates.WageMixture`), drawn from a generator
+jumped ahead of the block's stream so that every other draw is that of the default form.
 
 Examples
 --------
