@@ -7,7 +7,8 @@ peak memory (traced numpy/Python allocations of the simulation, and the process'
 resident set) and the ratio to a reference measured in the same run: the time numpy takes to
 draw the same number of random variates (standard normals, in the same 1,000-path blocks).
 
-Run: ``.venv/bin/python benchmarks/bench_economy.py [N_PATHS] [DATA_FOLDER]``
+Run: ``.venv/bin/python benchmarks/bench_economy.py [N_PATHS] [DATA_FOLDER]``; only the wage
+candidates' backtest tables: ``.venv/bin/python benchmarks/bench_economy.py candidates``.
 """
 
 from __future__ import annotations
@@ -123,9 +124,37 @@ def main(n_paths: int = 10_000, folder: Path = ROOT / "data/synthetic") -> None:
                              bias_correct=spec.ar_bias_correction,
                              name=f"jilin_wage_1995_2019{'' if unc else '_no_param_unc'}")
         print(format_table(b2.table()))
+    candidate_tables(h)
+
+
+def candidate_tables(h: EconomyHistory | None = None, n_paths: int = 2000) -> None:
+    """Wage candidates and their OOS mixture (models/notes/economy.md §7a): Jilin 1995-2022
+    with 2020 missing, origins 2004-2021; synthetic province wage 2010-2025, origins 2017-2024."""
+    from actuary.economy.backtest import backtest_candidates, format_table
+
+    h = h if h is not None else load(ROOT / "data/synthetic")
+    pub = ROOT / "data/public/jilin_avg_wage_nonprivate_1995_2022.csv"
+    w = pd.read_csv(pub).set_index("statistical_year")["annual_avg_wage_yuan"]
+    for label, series, first in (
+        ("jilin_wage_1995_2022", w, 2004),
+        ("synthetic_wage", h.economy["avg_wage"], h.years[0] + 7),
+    ):
+        t0 = time.perf_counter()
+        bt = backtest_candidates(series, first_origin=first, n_paths=n_paths, name=label)
+        print(f"\ncandidates, {label} ({time.perf_counter() - t0:.1f} s):")
+        print(format_table(bt.table()))
+        rec = bt.records
+        late = rec[rec["origin"] >= 2010]
+        if len(late):
+            bias = late.groupby(["quantity", "horizon"])["err_model"].mean().unstack()
+            print("mean error (forecast - actual, log points) of origins >= 2010:")
+            print(bias.round(4).to_string())
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "candidates":
+        candidate_tables()
+        sys.exit(0)
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     f = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data/synthetic"
     main(n, f)

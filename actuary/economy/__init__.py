@@ -4,7 +4,9 @@ disposable income, regional deviations, coverage expansion (扩面) and collecti
 Entry points: :class:`EconomyModel` (``fit(data)`` / ``fix(params)`` /
 ``from_assumptions(file)``) → :class:`EconomyResults` (``params``, ``summary()``,
 ``simulate(years, n_paths, rng, overrides=())``), and :func:`simulate_blocks` (fixed path
-blocks, optional process pool, identical results for any number of workers).
+blocks, optional process pool, identical results for any number of workers). Wage-model
+candidates and their out-of-sample mixture (``model.form = "oos_mixture"``):
+:mod:`actuary.economy.candidates`; backtests: :mod:`actuary.economy.backtest`.
 
 Contract (what the projection relies on)
 ----------------------------------------

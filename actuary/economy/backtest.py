@@ -15,6 +15,13 @@ compared with what happened:
 
 Errors are reported in the scale of comparison: log points (≈ relative error) for levels,
 fraction points for rates.
+
+:func:`backtest_series` and :func:`backtest_candidates` take one level series that may miss
+years (2020 of the public Jilin wage series): origins and scored outcomes are the observed
+years, the random walk with drift uses the drift per year over the observed span.
+:func:`backtest_candidates` scores every wage candidate of :mod:`actuary.economy.candidates`
+and their out-of-sample mixture, whose weights at each origin come from that origin's history
+only.
 """
 
 from __future__ import annotations
@@ -26,6 +33,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from actuary.economy.candidates import (
+    CANDIDATES,
+    FITTERS,
+    MIN_TRAIN,
+    CandidateFit,
+    fit_mixture,
+    log_series,
+)
 from actuary.economy.history import EconomyHistory
 from actuary.economy.model import EconomyModel, EconomySpec
 from actuary.economy.processes import GrowthSystem
@@ -47,7 +62,8 @@ def _prov_coverage(ds: xr.Dataset) -> xr.DataArray:
 def _prov_collection(ds: xr.Dataset) -> xr.DataArray:
     due = ds.covered_payroll  # weight by payroll (the contributions due scale with it)
     return (ds.collection_rate * due.sum("industry_class")).sum("region") / due.sum(
-        ("region", "industry_class"))
+        ("region", "industry_class")
+    )
 
 
 SIM_TARGETS: dict[str, tuple[bool, Callable[[xr.Dataset], xr.DataArray]]] = {
@@ -103,20 +119,35 @@ class BacktestResult:
         return out[["n", "rmse_model", "rmse_rw_drift", "ratio", "cover_80", "cover_95"]]
 
 
-def _record(q: str, log: bool, origin: int, h: int, actual: float, draws: np.ndarray,
-            hist: pd.Series) -> dict[str, object]:
+def _record(
+    q: str, log: bool, origin: int, h: int, actual: float, draws: np.ndarray, hist: pd.Series
+) -> dict[str, object]:
     tr = np.log if log else (lambda v: v)
     a = float(tr(actual))
     d = np.asarray(tr(draws), dtype=np.float64)
+    hist = hist.dropna()
     past = np.asarray(tr(hist.to_numpy(np.float64)))
-    drift = float(np.mean(np.diff(past))) if len(past) > 1 else 0.0
+    yrs = np.asarray(hist.index, dtype=np.float64)
+    if len(past) < 2:
+        drift = 0.0
+    elif np.all(np.diff(yrs) == 1):
+        drift = float(np.mean(np.diff(past)))
+    else:  # a missing year: the drift per year over the observed span
+        drift = float((past[-1] - past[0]) / (yrs[-1] - yrs[0]))
     rw = float(past[-1] + h * drift)
     med = float(np.median(d))
     q10, q90, q025, q975 = np.quantile(d, [0.1, 0.9, 0.025, 0.975])
     return {
-        "quantity": q, "origin": origin, "horizon": h, "actual": a, "forecast": med,
-        "rw_forecast": rw, "err_model": med - a, "err_rw": rw - a,
-        "in80": bool(q10 <= a <= q90), "in95": bool(q025 <= a <= q975),
+        "quantity": q,
+        "origin": origin,
+        "horizon": h,
+        "actual": a,
+        "forecast": med,
+        "rw_forecast": rw,
+        "err_model": med - a,
+        "err_rw": rw - a,
+        "in80": bool(q10 <= a <= q90),
+        "in95": bool(q025 <= a <= q975),
     }
 
 
@@ -139,14 +170,23 @@ def backtest_model(
         h = history.until(origin)
         res = EconomyModel(spec).fit(h)
         last = min(origin + horizons, years[-1])
-        ds = res.simulate(range(origin + 1, last + 1), n_paths,
-                          np.random.default_rng([seed, origin]))
+        ds = res.simulate(
+            range(origin + 1, last + 1), n_paths, np.random.default_rng([seed, origin])
+        )
         for q, (log, fn) in SIM_TARGETS.items():
             sim = fn(ds)
             for yr in range(origin + 1, last + 1):
-                rows.append(_record(q, log, origin, yr - origin, float(obs[q].to_numpy()[
-                    list(obs.index).index(yr)]),
-                                    sim.sel(year=yr).values, obs[q].loc[:origin]))
+                rows.append(
+                    _record(
+                        q,
+                        log,
+                        origin,
+                        yr - origin,
+                        float(obs[q].to_numpy()[list(obs.index).index(yr)]),
+                        sim.sel(year=yr).values,
+                        obs[q].loc[:origin],
+                    )
+                )
     return BacktestResult(pd.DataFrame(rows))
 
 
@@ -167,27 +207,105 @@ def backtest_series(
     The growth system is fitted in its ``"ar"`` form to :math:`\Delta\log x_t` (AR order 0/1 by
     BIC) up to each origin, simulated, and the forecast of :math:`\log x_{T+h}` compared with
     the outcome and with the random walk with drift. Used on the public Jilin wage series
-    (``data/public``), which is longer than the synthetic history.
+    (``data/public``), which is longer than the synthetic history. A missing year (2020 of
+    that series) is filled log-linearly for the fits and is neither an origin nor an outcome.
     """
     s = levels.dropna().astype(float)
+    s.index = s.index.astype(int)
     yrs = [int(y) for y in s.index]
-    if yrs != list(range(yrs[0], yrs[-1] + 1)):
-        raise ValueError("the level series must have consecutive years")
+    # a missing year (e.g. 2020) is filled log-linearly for the fit only; it is never an origin
+    # or a scored outcome
+    filled = np.exp(log_series(s.reindex(range(yrs[0], yrs[-1] + 1))).interpolate())
     rows: list[dict[str, object]] = []
     for origin in range(first_origin, yrs[-1]):
+        if origin not in s.index:
+            continue
         hist = s.loc[:origin]
-        growth = (hist / hist.shift(1) - 1).iloc[1:].to_frame("wage_growth")
-        res = GrowthSystem(form="ar", max_ar_order=max_ar_order,
-                           bias_correct=bias_correct).fit(growth)
+        fh = filled.loc[:origin]
+        growth = (fh / fh.shift(1) - 1).iloc[1:].to_frame("wage_growth")
+        res = GrowthSystem(form="ar", max_ar_order=max_ar_order, bias_correct=bias_correct).fit(
+            growth
+        )
         last = min(origin + horizons, yrs[-1])
         n_h = last - origin
-        y = res.simulate(list(range(origin + 1, last + 1)), n_paths,
-                         np.random.default_rng([seed, origin]),
-                         uncertainty=parameter_uncertainty)
+        y = res.simulate(
+            list(range(origin + 1, last + 1)),
+            n_paths,
+            np.random.default_rng([seed, origin]),
+            uncertainty=parameter_uncertainty,
+        )
         lvl = float(hist.iloc[-1]) * np.exp(np.cumsum(y[:, :, 0], axis=1))
         for j in range(n_h):
             yr = origin + 1 + j
+            if yr not in s.index:
+                continue
             rows.append(_record(name, True, origin, j + 1, float(s.loc[yr]), lvl[:, j], hist))
+    return BacktestResult(pd.DataFrame(rows))
+
+
+def backtest_candidates(
+    levels: pd.Series,
+    *,
+    first_origin: int,
+    horizons: int = 3,
+    n_paths: int = 2000,
+    seed: int = 0,
+    parameter_uncertainty: bool = True,
+    names: Sequence[str] = CANDIDATES,
+    mixture: bool = True,
+    min_train: int = MIN_TRAIN,
+    name: str = "level",
+) -> BacktestResult:
+    r"""Rolling-origin backtest of each wage candidate and of their out-of-sample mixture.
+
+    ``levels`` may miss years (absent or NaN): origins and scored outcomes are the observed
+    years. At each origin every candidate (:mod:`actuary.economy.candidates`) is fitted to the
+    history up to the origin and simulated; the mixture's weights come from a rolling-origin
+    scoring *inside* that history only (no look-ahead). Records are labelled
+    ``"<name>:<model>"`` (``"<name>:oos_mixture"`` for the mixture).
+    """
+    s = levels.dropna().astype(float)
+    s.index = s.index.astype(int)
+    x = log_series(s)
+    rows: list[dict[str, object]] = []
+    for origin in [int(y) for y in s.index if first_origin <= y < s.index[-1]]:
+        hist = s.loc[:origin]
+        xh = x.loc[:origin]
+        targets = [y for y in range(origin + 1, origin + horizons + 1) if y in s.index]
+        if not targets:
+            continue
+        n_h = max(targets) - origin
+        fits: dict[str, CandidateFit] = {n: FITTERS[n](xh) for n in names}
+        sims: dict[str, np.ndarray] = {}
+        for j, (n, f) in enumerate(fits.items()):
+            sims[n] = f.simulate(
+                n_h,
+                n_paths,
+                np.random.default_rng([seed, origin, j]),
+                uncertainty=parameter_uncertainty,
+            )
+        if mixture:
+            mix = fit_mixture(xh, names, horizons=horizons, min_train=min_train)
+            sims["oos_mixture"] = mix.simulate(
+                n_h,
+                n_paths,
+                np.random.default_rng([seed, origin, 99]),
+                uncertainty=parameter_uncertainty,
+            )
+        for n, d in sims.items():
+            lvl = float(hist.iloc[-1]) * np.exp(d)
+            for yr in targets:
+                rows.append(
+                    _record(
+                        f"{name}:{n}",
+                        True,
+                        origin,
+                        yr - origin,
+                        float(s.loc[yr]),
+                        lvl[:, yr - origin - 1],
+                        hist,
+                    )
+                )
     return BacktestResult(pd.DataFrame(rows))
 
 
@@ -199,7 +317,8 @@ def format_table(tab: pd.DataFrame, digits: int = 3) -> str:
         q, h = idx if isinstance(idx, tuple) else (idx, "")
         vals = [str(q), str(h), str(int(row["n"]))] + [
             f"{row[c]:.{digits + 1 if c.startswith('rmse') else digits}f}"
-            for c in tab.columns if c != "n"
+            for c in tab.columns
+            if c != "n"
         ]
         lines.append("| " + " | ".join(vals) + " |")
     return "\n".join(lines)

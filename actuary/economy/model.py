@@ -21,7 +21,10 @@ employment by class is not in the data), :math:`\kappa_{r,k}` the class wage rel
 per covered worker ÷ regional average wage, base-year exposure), :math:`\tilde W_t` the
 employment-weighted mean of the regional wages grown at the provincial rate and
 :math:`\tilde E_t` the sum of regional employment grown at the provincial rate. The simulation
-starts from the observed values of the last history year.
+starts from the observed values of the last history year. With ``form = "oos_mixture"`` the
+provincial wage growth :math:`y^w` comes instead from the out-of-sample weighted mixture of
+wage candidates (:class:`~actuary.economy.candidates.WageMixture`), drawn from a generator
+jumped ahead of the block's stream so that every other draw is that of the default form.
 
 Examples
 --------
@@ -45,6 +48,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from actuary import dims
+from actuary.economy.candidates import WageMixture, fit_mixture, log_series
 from actuary.economy.history import EconomyBase, EconomyHistory, history_from
 from actuary.economy.processes import (
     GROWTH_SERIES,
@@ -64,7 +68,7 @@ from actuary.economy.processes import (
 from actuary.errors import InputError
 from actuary.rng import BLOCK_SIZE, generator, path_blocks
 from actuary.spec.assumptions import AssumptionFile, Override
-from actuary.spec.economy import PIN_TARGETS, EconomySpec, normalise_target
+from actuary.spec.economy import MIXTURE_FORM, PIN_TARGETS, EconomySpec, normalise_target
 
 if TYPE_CHECKING:
     from actuary.data import ProvinceData
@@ -87,7 +91,6 @@ UNITS: dict[str, str] = {
 }
 
 
-
 @dataclass(frozen=True)
 class EconomyParams:
     """All parameters and start states: what ``EconomyModel.fix`` needs, no data."""
@@ -99,10 +102,15 @@ class EconomyParams:
     collection: PanelARResults
     collection_mean: FloatArray  # (R,) long-run logit level m_r
     base: EconomyBase
+    #: provincial wage model of the ``"oos_mixture"`` form (None: the growth system's wage)
+    wage_mixture: WageMixture | None = None
 
 
 def _by_region_or_class(
-    value: float | Mapping[str, float], regions: Sequence[str], classes: Sequence[int], what: str,
+    value: float | Mapping[str, float],
+    regions: Sequence[str],
+    classes: Sequence[int],
+    what: str,
     file: str | None = None,
 ) -> FloatArray:
     """Expand a scalar / by-region / by-class value to an (R, K) array."""
@@ -116,11 +124,13 @@ def _by_region_or_class(
             for i, r in enumerate(regions):
                 out[i, :] = float(value.get(r, np.nan))
         else:
-            raise InputError("keys must be all region codes or all industry classes 1-8",
-                             file=file, field=what)
+            raise InputError(
+                "keys must be all region codes or all industry classes 1-8", file=file, field=what
+            )
         if np.isnan(out).any():
-            raise InputError("a value is needed for every region (or every class)",
-                             file=file, field=what)
+            raise InputError(
+                "a value is needed for every region (or every class)", file=file, field=what
+            )
     else:
         out[:] = float(value)
     if (out < 0).any() or (out > 1).any():
@@ -153,32 +163,52 @@ class EconomyModel:
         if self.spec.history_first_year is not None:
             h = h.since(self.spec.history_first_year)
         spec = self.spec
-        growth = GrowthSystem(spec.form, spec.max_ar_order, spec.ar_bias_correction).fit(
-            h.growth_frame())
+        mixture = spec.form == MIXTURE_FORM
+        growth = GrowthSystem(
+            "auto" if mixture else spec.form, spec.max_ar_order, spec.ar_bias_correction
+        ).fit(h.growth_frame())
+        wage_mix = fit_mixture(log_series(h.economy["avg_wage"])) if mixture else None
         wage_dev = PanelAR("regional_wage").fit(h.regional_wage_deviation())
         emp_dev = PanelAR("regional_employment").fit(h.regional_employment_deviation())
         base = h.base()
         cov_hist = h.regional_coverage()
         tgt = None
         if spec.coverage_target is not None:
-            tgt = _by_region_or_class(spec.coverage_target, base.regions, base.classes,
-                                      "coverage.target", spec.source_file or None)
-        cov = CoverageProcess().fit(cov_hist, base.coverage.ravel(),
-                                    None if tgt is None else tgt.mean(axis=1),
-                                    spec.coverage_speed)
-        cell_target = (tgt.ravel() if tgt is not None else
-                       np.full(base.coverage.size, float(np.mean(cov.params.target))))
+            tgt = _by_region_or_class(
+                spec.coverage_target,
+                base.regions,
+                base.classes,
+                "coverage.target",
+                spec.source_file or None,
+            )
+        cov = CoverageProcess().fit(
+            cov_hist,
+            base.coverage.ravel(),
+            None if tgt is None else tgt.mean(axis=1),
+            spec.coverage_speed,
+        )
+        cell_target = (
+            tgt.ravel()
+            if tgt is not None
+            else np.full(base.coverage.size, float(np.mean(cov.params.target)))
+        )
         target = np.maximum(cell_target, base.coverage.ravel())
         cov = replace(cov, params=replace(cov.params, target=target))
         logit_col = special.logit(h.collection_rates())
         if spec.collection_long_run is None:
             m = logit_col.mean(axis=0).to_numpy(np.float64)
         else:
-            m = special.logit(_by_region_or_class(spec.collection_long_run, base.regions, (1,),
-                                                  "collection.long_run_mean",
-                                                  spec.source_file or None)[:, 0])
+            m = special.logit(
+                _by_region_or_class(
+                    spec.collection_long_run,
+                    base.regions,
+                    (1,),
+                    "collection.long_run_mean",
+                    spec.source_file or None,
+                )[:, 0]
+            )
         col = PanelAR("collection").fit(logit_col - m)
-        params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base)
+        params = EconomyParams(growth, wage_dev, emp_dev, cov, col, np.asarray(m), base, wage_mix)
         res = EconomyResults(spec=spec, params=params, source="fitted", history=h)
         return res.with_overrides(spec.adjustments)
 
@@ -203,9 +233,11 @@ class EconomyResults:
             out[f"{n}.mean"] = float(to_published(n, g.mean[i]))
             out[f"{n}.ar1"] = float(g.ar[i, i])
             out[f"{n}.sigma"] = float(np.sqrt(g.cov[i, i]))
-        for key, pr in (("regional_wage", p.regional_wage), ("regional_employment",
-                                                             p.regional_employment),
-                        ("collection", p.collection)):
+        for key, pr in (
+            ("regional_wage", p.regional_wage),
+            ("regional_employment", p.regional_employment),
+            ("collection", p.collection),
+        ):
             out[f"{key}.ar1"] = pr.params.ar1
             out[f"{key}.sigma"] = pr.params.sigma
         out["coverage.speed"] = p.coverage.params.speed
@@ -229,17 +261,23 @@ class EconomyResults:
                 if t not in PIN_TARGETS:
                     raise InputError(
                         f"cannot pin '{o.target}'; pinnable: {', '.join(PIN_TARGETS)}",
-                        file=o.origin or None, field=o.target)
+                        file=o.origin or None,
+                        field=o.target,
+                    )
                 if t == "collection_rate":
-                    _by_region_or_class(o.value, p.base.regions, (1,), o.target,
-                                        o.origin or None)
+                    _by_region_or_class(o.value, p.base.regions, (1,), o.target, o.origin or None)
                 elif isinstance(o.value, bool) or not isinstance(o.value, int | float):
-                    raise InputError(f"a pinned {t} must be a number (fraction), got "
-                                     f"{o.value!r}", file=o.origin or None, field=o.target)
+                    raise InputError(
+                        f"a pinned {t} must be a number (fraction), got {o.value!r}",
+                        file=o.origin or None,
+                        field=o.target,
+                    )
                 if int(o.year) <= p.base.base_year:
-                    raise InputError(f"pinned year {o.year} is not after the base year "
-                                     f"{p.base.base_year}", file=o.origin or None,
-                                     field=o.target)
+                    raise InputError(
+                        f"pinned year {o.year} is not after the base year {p.base.base_year}",
+                        file=o.origin or None,
+                        field=o.target,
+                    )
             else:
                 p = _apply_param_override(p, t, o)
             # a later override of the same target (and year) supersedes the earlier record
@@ -256,6 +294,11 @@ class EconomyResults:
             f"uncertainty {'on' if self.spec.parameter_uncertainty else 'off'}; volatility "
             f"scale {self.spec.volatility_scale}",
             p.growth.summary(),
+            *(
+                []
+                if p.wage_mixture is None
+                else [p.wage_mixture.summary() + " (replaces the growth system's wage_growth)"]
+            ),
             p.regional_wage.summary(),
             p.regional_employment.summary(),
             p.coverage.summary(),
@@ -310,7 +353,8 @@ class EconomyResults:
         if years[0] <= b.base_year or years != list(range(years[0], years[0] + len(years))):
             raise InputError(
                 f"projection years must be consecutive and after the base year {b.base_year}",
-                field="years")
+                field="years",
+            )
         sim_years = list(range(b.base_year + 1, years[-1] + 1))
         ny = len(sim_years)
         unc = spec.parameter_uncertainty
@@ -320,9 +364,24 @@ class EconomyResults:
         # 1. growth system
         g = p.growth
         mean, ar, chol = g.draw_parameters(n, rng, unc)
-        y = simulate_growth(g.params.names, g.initial, mean, ar, chol, ny, rng, vol,
-                            growth_pins, sim_years)
+        y = simulate_growth(
+            g.params.names, g.initial, mean, ar, chol, ny, rng, vol, growth_pins, sim_years
+        )
         names = list(g.params.names)
+        if p.wage_mixture is not None and "wage_growth" in names:
+            # the "oos_mixture" form: the provincial wage comes from the candidate mixture, drawn
+            # from a generator jumped far ahead of this block's stream, so every other draw of
+            # the block is the same as in the growth-system form
+            wi = names.index("wage_growth")
+            jumped = getattr(rng.bit_generator, "jumped", None)
+            if jumped is None:
+                raise TypeError("the oos_mixture form needs a jumpable bit generator (PCG64)")
+            mix_rng = np.random.Generator(jumped())
+            cum = p.wage_mixture.simulate(ny, n, mix_rng, uncertainty=unc, volatility_scale=vol)
+            y[:, :, wi] = np.diff(cum, axis=1, prepend=0.0)
+            for (name, yr), val in growth_pins.items():
+                if name == "wage_growth" and yr in sim_years:
+                    y[:, sim_years.index(yr), wi] = to_internal(name, val)
 
         def series(name: str) -> FloatArray:
             return y[:, :, names.index(name)]
@@ -332,8 +391,9 @@ class EconomyResults:
         inc_idx = np.exp(np.cumsum(series("disposable_income_growth"), axis=1))
         # 2. regional deviations (wages, employment shares)
         dw = p.regional_wage.simulate(sim_years, n, rng, uncertainty=unc, volatility_scale=vol)
-        de = p.regional_employment.simulate(sim_years, n, rng, uncertainty=unc,
-                                            volatility_scale=vol)
+        de = p.regional_employment.simulate(
+            sim_years, n, rng, uncertainty=unc, volatility_scale=vol
+        )
         emp_total_T = float(b.employment_region.sum())
         share0 = b.employment_region / emp_total_T
         xs = np.log(share0)[None, None] + np.cumsum(de, axis=1)
@@ -368,8 +428,9 @@ class EconomyResults:
             if tgt == "collection_rate" and yr in sim_years:
                 v = _by_region_or_class(val, b.regions, (1,), "collection_rate")[:, 0]
                 col_pins[sim_years.index(yr)] = special.logit(v) - p.collection_mean
-        u = p.collection.simulate(sim_years, n, rng, uncertainty=unc, volatility_scale=vol,
-                                  pins=col_pins)
+        u = p.collection.simulate(
+            sim_years, n, rng, uncertainty=unc, volatility_scale=vol, pins=col_pins
+        )
         logit_c = p.collection_mean[None, None] + u
         collection = special.expit(logit_c)
         dep = np.maximum(series("deposit_rate"), spec.deposit_rate_floor)
@@ -391,8 +452,12 @@ class EconomyResults:
             "disposable_income_growth": np.expm1(series("disposable_income_growth"))[:, sel],
         }
 
-    def _dataset(self, arrays: Mapping[str, FloatArray], years: Sequence[int],
-                 path: FloatArray | NDArray[np.int64]) -> xr.Dataset:
+    def _dataset(
+        self,
+        arrays: Mapping[str, FloatArray],
+        years: Sequence[int],
+        path: FloatArray | NDArray[np.int64],
+    ) -> xr.Dataset:
         b = self.params.base
         coords = {
             dims.PATH: np.asarray(path),
@@ -405,8 +470,10 @@ class EconomyResults:
         pyrk = (*pyr, dims.INDUSTRY)
         by_ndim = {2: py, 3: pyr, 4: pyrk}
         ds = xr.Dataset(
-            {k: xr.Variable(by_ndim[v.ndim], v, attrs={"units": UNITS[k]})
-             for k, v in arrays.items()},
+            {
+                k: xr.Variable(by_ndim[v.ndim], v, attrs={"units": UNITS[k]})
+                for k, v in arrays.items()
+            },
             coords=coords,
         )
         ds.attrs.update(self.attrs())
@@ -418,13 +485,27 @@ class EconomyResults:
             "model": "actuary.economy.EconomyModel",
             "source": self.source,
             "base_year": self.params.base.base_year,
-            "growth_form": self.params.growth.params.form,
+            "growth_form": (
+                self.params.growth.params.form
+                if self.params.wage_mixture is None
+                else f"{self.params.growth.params.form}+{MIXTURE_FORM}"
+            ),
             "parameter_uncertainty": int(self.spec.parameter_uncertainty),
             "volatility_scale": float(self.spec.volatility_scale),
-            "overrides": json.dumps([
-                {"target": o.target, "value": o.value, "year": o.year, "reason": o.reason,
-                 "origin": o.origin} for o in self.overrides
-            ], ensure_ascii=False, default=str),
+            "overrides": json.dumps(
+                [
+                    {
+                        "target": o.target,
+                        "value": o.value,
+                        "year": o.year,
+                        "reason": o.reason,
+                        "origin": o.origin,
+                    }
+                    for o in self.overrides
+                ],
+                ensure_ascii=False,
+                default=str,
+            ),
         }
 
     def without_fit_objects(self) -> EconomyResults:
@@ -458,11 +539,15 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
                     cov[i, i] = new**2
                 gp = replace(gp, cov=cov)
             else:
-                raise InputError("override targets an unknown economy parameter",
-                                 file=o.origin or None, field=o.target)
+                raise InputError(
+                    "override targets an unknown economy parameter",
+                    file=o.origin or None,
+                    field=o.target,
+                )
             return replace(p, growth=replace(p.growth, params=gp))
         if head in ("regional_wage", "regional_employment", "collection") and tail in (
-            "ar1", "sigma"
+            "ar1",
+            "sigma",
         ):
             pr: PanelARResults = getattr(p, head)
             new_p: PanelARParams = replace(pr.params, **{tail: float(o.value)})
@@ -473,21 +558,26 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
                 return replace(p, regional_employment=new_r)
             return replace(p, collection=new_r)
         if t == "collection.long_run_mean":
-            m = special.logit(_by_region_or_class(o.value, p.base.regions, (1,), t,
-                                                  o.origin or None)[:, 0])
+            m = special.logit(
+                _by_region_or_class(o.value, p.base.regions, (1,), t, o.origin or None)[:, 0]
+            )
             return replace(p, collection_mean=np.asarray(m))
         if head == "coverage" and tail in ("speed", "sigma", "rho", "target"):
             cp: CoverageParams = p.coverage.params
             if tail == "target":
-                tgt = _by_region_or_class(o.value, p.base.regions, p.base.classes, t,
-                                          o.origin or None).ravel()
+                tgt = _by_region_or_class(
+                    o.value, p.base.regions, p.base.classes, t, o.origin or None
+                ).ravel()
                 cp = replace(cp, target=np.maximum(tgt, p.coverage.initial))
             else:
                 v = float(o.value)
                 if tail == "speed":
                     if not 0.0 < v < 1.0:
-                        raise InputError("coverage speed must be in (0, 1)",
-                                         file=o.origin or None, field=o.target)
+                        raise InputError(
+                            "coverage speed must be in (0, 1)",
+                            file=o.origin or None,
+                            field=o.target,
+                        )
                     cp = replace(cp, speed=v, speed_logit_se=cp.speed_logit_se)
                 elif tail == "sigma":
                     cp = replace(cp, sigma=v)
@@ -497,10 +587,12 @@ def _apply_param_override(p: EconomyParams, t: str, o: Override) -> EconomyParam
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(f"bad override value {o.value!r}: {exc}", file=o.origin or None,
-                         field=o.target) from None
-    raise InputError("override targets an unknown economy parameter", file=o.origin or None,
-                     field=o.target)
+        raise InputError(
+            f"bad override value {o.value!r}: {exc}", file=o.origin or None, field=o.target
+        ) from None
+    raise InputError(
+        "override targets an unknown economy parameter", file=o.origin or None, field=o.target
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,13 +641,13 @@ def simulate_blocks(
         for k, v in arrays.items():
             if k not in out:
                 out[k] = np.empty((n_paths, *v.shape[1:]))
-            dst = out[k][blk.start:blk.stop]
+            dst = out[k][blk.start : blk.stop]
             if not np.shares_memory(dst, v):
                 dst[...] = v
 
     if workers <= 1 or len(tasks) == 1:
         for b in blocks:
-            views = {k: out[k][b.start:b.stop] for k in _BIG}
+            views = {k: out[k][b.start : b.stop] for k in _BIG}
             put(b.index, res._arrays(yrs, b.size, generator(seed, b.index, "economy"), views))
     else:
         with ProcessPoolExecutor(max_workers=workers) as ex:

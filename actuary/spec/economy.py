@@ -6,7 +6,9 @@ unit or an implausible value is an :class:`~actuary.errors.InputError` naming th
 ==============================  =============  ===============================================
 key                             unit           value
 ==============================  =============  ===============================================
-``model.form``                  ``-``          ``"auto"`` / ``"ar"`` / ``"var1"``
+``model.form``                  ``-``          ``"auto"`` / ``"ar"`` / ``"var1"`` /
+                                               ``"oos_mixture"`` (wage from the candidate
+                                               mixture, :mod:`actuary.economy.candidates`)
 ``model.max_ar_order``          ``lags``       0 or 1
 ``model.ar_bias_correction``    ``-``          true / false (Kendall small-sample AR correction)
 ``model.parameter_uncertainty`` ``-``          true / false
@@ -41,6 +43,7 @@ __all__ = [
     "ADJUSTMENT_PREFIX",
     "BOUNDS",
     "KEYS",
+    "MIXTURE_FORM",
     "OVERRIDE_BOUNDS",
     "PIN_TARGETS",
     "EconomySpec",
@@ -61,6 +64,9 @@ KEYS: dict[str, str] = {
     "deposit_rate.floor": "fraction",
 }
 ADJUSTMENT_PREFIX = "adjustment."
+#: The ``model.form`` value that takes the provincial wage from the out-of-sample mixture.
+MIXTURE_FORM = "oos_mixture"
+FORMS: tuple[str, ...] = ("auto", "ar", "var1", MIXTURE_FORM)
 
 _WAGE = (
     "Jilin non-private average wage grew +5.1 % (2022) … +23.7 % (2007) a year 1995–2022 "
@@ -180,7 +186,10 @@ class EconomySpec:
     Parameters
     ----------
     form
-        Growth-system form: ``"auto"`` (BIC + residual check), ``"ar"`` or ``"var1"``.
+        Growth-system form: ``"auto"`` (BIC + residual check), ``"ar"`` or ``"var1"``; or
+        ``"oos_mixture"``: the growth system in its ``"auto"`` form for every series but the
+        provincial wage, whose paths come from the out-of-sample weighted mixture of random walk
+        with drift, local linear trend and AR (:mod:`actuary.economy.candidates`).
     max_ar_order
         Largest AR order per series in the ``"ar"`` form.
     ar_bias_correction
@@ -236,8 +245,8 @@ class EconomySpec:
                 if key in BOUNDS:
                     check_bound(v, BOUNDS[key], file=af.path, field=key)
         form = af.value("model.form", "-") if "model.form" in af else "auto"
-        if form not in ("auto", "ar", "var1"):
-            raise InputError("must be auto, ar or var1", file=af.path, field="model.form")
+        if form not in FORMS:
+            raise InputError(f"must be one of {', '.join(FORMS)}", file=af.path, field="model.form")
         max_p = int(af.value("model.max_ar_order", "lags")) if "model.max_ar_order" in af else 1
         if max_p not in (0, 1):
             raise InputError("must be 0 or 1", file=af.path, field="model.max_ar_order")
